@@ -1,0 +1,43 @@
+/** The human-readable start banner: URLs and, unless they came from env, the credentials. */
+import type { AddressInfo } from 'node:net';
+import type { ResolvedCredentials } from './config/credentials.js';
+import type { ServeConfig } from './config/serve-config.js';
+
+export function localUrl(config: Pick<ServeConfig, 'host' | 'publicUrl'>, address: AddressInfo): string {
+  if (config.publicUrl) return config.publicUrl;
+  const wildcard = ['0.0.0.0', '::', ''].includes(config.host);
+  const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${address.port}`;
+}
+
+export function printBanner(
+  out: NodeJS.WritableStream,
+  { config, address, creds }: { config: ServeConfig; address: AddressInfo; creds: ResolvedCredentials },
+): void {
+  const url = localUrl(config, address);
+  const c = creds.credentials;
+  const lines = [
+    '',
+    `onair is running at ${url}`,
+    `  REST API   ${url}/v1   (HTTP Basic: API key SID + secret, or Account SID + auth token)`,
+    `  Health     ${url}/healthz`,
+    `  JWKS       ${url}/.well-known/jwks.json`,
+    `  Data dir   ${config.dataDir}`,
+    '',
+  ];
+  if (creds.source === 'config') {
+    lines.push(`Credentials come from the environment (Account SID ${c.accountSid}, API key ${c.apiKeySid}).`);
+  } else {
+    lines.push(
+      creds.source === 'generated'
+        ? `Generated credentials, saved to ${creds.file} (mode 0600):`
+        : `Credentials from ${creds.file}:`,
+      `  ONAIR_ACCOUNT_SID=${c.accountSid}`,
+      `  ONAIR_AUTH_TOKEN=${c.authToken}`,
+      `  ONAIR_API_KEY=${c.apiKeySid}`,
+      `  ONAIR_API_SECRET=${c.apiSecret}`,
+    );
+  }
+  lines.push('', `Try: curl -u ${c.apiKeySid}:<secret> ${url}/v1/Rooms`, '');
+  out.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/** The `onair` command line. */
+import { mkdirSync } from 'node:fs';
+import { CredentialsError, resolveCredentials } from './config/credentials.js';
+import { ConfigError, SERVE_USAGE, readServeConfig } from './config/serve-config.js';
+import { createLogger } from './logger.js';
+import { printBanner } from './banner.js';
+import { OnairServer } from './server.js';
+
+const USAGE = `onair — self-hosted live streaming with Twilio-compatible APIs
+
+Usage: onair <command> [options]
+
+Commands:
+  serve     run the server (onair serve --help for options)
+  help      show this help`;
+
+async function serve(args: string[]): Promise<number> {
+  const config = readServeConfig(args, process.env);
+  if (!config) {
+    process.stdout.write(SERVE_USAGE + '\n');
+    return 0;
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const creds = resolveCredentials(config.dataDir, config.credentials);
+  const logger = createLogger(config.logLevel);
+  const server = new OnairServer({
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    credentials: creds.credentials,
+    logger,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const address = await server.start();
+  printBanner(process.stdout, { config, address, creds });
+  logger.info({ port: address.port, host: config.host, dataDir: config.dataDir }, 'onair listening');
+  return -1; // keep running
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`onair: unknown command '${command}'\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof CredentialsError) {
+      process.stderr.write(`onair: ${err.message}\n`);
+      process.exit(2);
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+      process.stderr.write(`onair: cannot listen: ${e.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`onair: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,116 @@
+/**
+ * `onair serve` settings from flags and environment. A flag wins over env. This module
+ * and cli.ts are the only places that see process.env (it is passed in).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Credentials } from './credentials.js';
+
+export interface ServeConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** public base URL used in resource URLs; when unset, derived from each request's Host */
+  publicUrl: string | undefined;
+  credentials: Partial<Credentials>;
+  chromePath: string | undefined;
+  ffmpegPath: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Env = Record<string, string | undefined>;
+
+export const SERVE_DEFAULTS = {
+  port: 8080,
+  host: '0.0.0.0',
+  dataDir: '.onair',
+  logLevel: 'info',
+} as const;
+
+export const SERVE_USAGE = `Usage: onair serve [options]
+
+Options (each also settable from the environment):
+  --port <n>          port to listen on              ONAIR_PORT        (default ${SERVE_DEFAULTS.port})
+  --host <addr>       address to bind                ONAIR_HOST        (default ${SERVE_DEFAULTS.host})
+  --data-dir <dir>    data directory                 ONAIR_DATA_DIR    (default ${SERVE_DEFAULTS.dataDir})
+  --public-url <url>  public base URL of the server  ONAIR_PUBLIC_URL  (default: from the request Host)
+  --log-level <lvl>   fatal|error|warn|info|debug    ONAIR_LOG_LEVEL   (default ${SERVE_DEFAULTS.logLevel})
+  -h, --help          show this help
+
+Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
+Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
+Media tools: CHROME_PATH, FFMPEG_PATH.`;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function port(value: string, from: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`${from} must be a port number between 0 and 65535 (got '${value}')`);
+  }
+  return Number(value);
+}
+
+function publicUrl(value: string, from: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError(`${from} must be an absolute URL such as https://live.example.com (got '${value}')`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new ConfigError(`${from} must use http or https (got '${value}')`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** Parses `serve`'s arguments (after the subcommand) and env; returns undefined for --help. */
+export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): ServeConfig | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'public-url': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n\n${SERVE_USAGE}`);
+  }
+  if (values.help) return undefined;
+  const pick = (flag: string | undefined, name: string) =>
+    flag !== undefined ? { value: flag, from: `--${name}` } : undefined;
+  const fromEnv = (key: string) => (env[key] ? { value: env[key]!, from: key } : undefined);
+
+  const p = pick(values.port, 'port') ?? fromEnv('ONAIR_PORT');
+  const u = pick(values['public-url'], 'public-url') ?? fromEnv('ONAIR_PUBLIC_URL');
+  const level = values['log-level'] ?? env.ONAIR_LOG_LEVEL ?? SERVE_DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')} (got '${level}')`);
+  }
+  return {
+    port: p ? port(p.value, p.from) : SERVE_DEFAULTS.port,
+    host: values.host ?? env.ONAIR_HOST ?? SERVE_DEFAULTS.host,
+    dataDir: resolve(cwd, values['data-dir'] ?? env.ONAIR_DATA_DIR ?? SERVE_DEFAULTS.dataDir),
+    publicUrl: u ? publicUrl(u.value, u.from) : undefined,
+    credentials: {
+      ...(env.ONAIR_ACCOUNT_SID ? { accountSid: env.ONAIR_ACCOUNT_SID } : {}),
+      ...(env.ONAIR_API_KEY ? { apiKeySid: env.ONAIR_API_KEY } : {}),
+      ...(env.ONAIR_API_SECRET ? { apiSecret: env.ONAIR_API_SECRET } : {}),
+      ...(env.ONAIR_AUTH_TOKEN ? { authToken: env.ONAIR_AUTH_TOKEN } : {}),
+    },
+    chromePath: env.CHROME_PATH || undefined,
+    ffmpegPath: env.FFMPEG_PATH || undefined,
+    logLevel: level,
+  };
+}

@@ -1,0 +1,74 @@
+/** The express application: health, JWKS, the authenticated /v1 API, and Twilio-style errors. */
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { Credentials } from '../config/credentials.js';
+import type { RestContext } from '../rest/context.js';
+import { mediaProcessorsRouter } from '../rest/media-processors.js';
+import { mediaRecordingsRouter } from '../rest/media-recordings.js';
+import { participantsRouter } from '../rest/participants.js';
+import { playerStreamersRouter } from '../rest/player-streamers.js';
+import { roomsRouter } from '../rest/rooms.js';
+import type { Metrics } from '../metrics.js';
+import { ApiError } from './api-error.js';
+import { basicAuth } from './auth.js';
+import { errorHandler } from './error-handler.js';
+
+export interface AppOptions {
+  rest: RestContext;
+  credentials: Credentials;
+  logger: Logger;
+  metrics: Metrics;
+  isReady: () => boolean;
+}
+
+export const BODY_LIMIT = '1mb';
+
+/** Access log without query strings (they may carry tokens). */
+function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
+      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  };
+}
+
+export function createApp(opts: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(accessLog(opts.logger, opts.metrics));
+
+  app.get('/healthz', (_req, res) => {
+    if (opts.isReady()) res.status(200).json({ status: 'ok' });
+    else res.status(503).json({ status: 'starting' });
+  });
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300');
+    res.set('Access-Control-Allow-Origin', '*');
+    res.json(opts.rest.grants.jwks());
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', opts.metrics.registry.contentType);
+    res.send(await opts.metrics.registry.metrics());
+  });
+
+  const v1 = express.Router();
+  v1.use(basicAuth(opts.credentials));
+  v1.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000 }));
+  v1.use(roomsRouter(opts.rest));
+  v1.use(participantsRouter(opts.rest));
+  v1.use(playerStreamersRouter(opts.rest));
+  v1.use(mediaProcessorsRouter(opts.rest));
+  v1.use(mediaRecordingsRouter(opts.rest));
+  app.use('/v1', v1);
+
+  app.use((req, _res, next) => next(ApiError.notFound(req.path)));
+  app.use(errorHandler(opts.logger));
+  return app;
+}

@@ -1,0 +1,146 @@
+/** MediaProcessors: started → ended | failed, changed only through these methods. */
+import {
+  Limits,
+  MediaExtensions,
+  SidPrefix,
+  createSid,
+  isSid,
+  type MediaProcessorEndedReason,
+  type StatusCallbackMethod,
+} from '@onair/protocol';
+import { ApiError } from '../http/api-error.js';
+import type { MediaProcessor } from '../store/records.js';
+import { notify, type ServiceContext } from './context.js';
+import { check, composerContextSchema, composerEnvironmentSchema } from './extension-context.js';
+import { isActiveStreamer, type PlayerStreamerService } from './player-streamers.js';
+
+export interface CreateMediaProcessorInput {
+  extension: string;
+  /** the raw JSON string, kept verbatim for the resource */
+  extensionContext: string;
+  extensionEnvironment?: string;
+  statusCallback?: string;
+  statusCallbackMethod?: StatusCallbackMethod;
+  maxDuration?: number;
+}
+
+const invalid = (parameter: string, message: string) =>
+  ApiError.invalidParameter(`Invalid parameter ${parameter}: ${message}`, { parameter });
+
+function parseJson(parameter: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw invalid(parameter, `must be valid JSON (${(err as Error).message})`);
+  }
+}
+
+export class MediaProcessorService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly streamers: PlayerStreamerService,
+  ) {}
+
+  async create(input: CreateMediaProcessorInput): Promise<MediaProcessor> {
+    if (!(MediaExtensions as readonly string[]).includes(input.extension)) {
+      throw invalid('Extension', `'${input.extension.slice(0, 64)}' is not available; use one of: ${MediaExtensions.join(', ')}`);
+    }
+    const context = check(composerContextSchema, parseJson('ExtensionContext', input.extensionContext));
+    if (!context.ok) throw invalid('ExtensionContext', context.message);
+    if (input.extensionEnvironment !== undefined) {
+      const env = check(composerEnvironmentSchema, parseJson('ExtensionEnvironment', input.extensionEnvironment));
+      if (!env.ok) throw invalid('ExtensionEnvironment', env.message);
+    }
+    const outputs = [...new Set(context.value.outputs)];
+    const busy = await this.activeOutputs();
+    for (const sid of outputs) {
+      const streamer = await this.ctx.store.playerStreamers.get(sid);
+      if (!streamer) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} does not exist`);
+      if (!isActiveStreamer(streamer)) {
+        throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} is ${streamer.status}; create a new one`);
+      }
+      const owner = busy.get(sid);
+      if (owner) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} is already fed by MediaProcessor ${owner}`);
+    }
+    const now = this.ctx.clock();
+    const processor: MediaProcessor = {
+      sid: createSid(SidPrefix.MediaProcessor),
+      accountSid: this.ctx.accountSid,
+      dateCreated: now,
+      dateUpdated: now,
+      extension: input.extension,
+      extensionContext: input.extensionContext,
+      extensionEnvironment: input.extensionEnvironment ?? null,
+      outputs,
+      roomName: context.value.room.name,
+      status: 'started',
+      endedReason: null,
+      statusCallback: input.statusCallback ?? null,
+      statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
+      maxDuration: input.maxDuration ?? Limits.maxDurationDefault,
+    };
+    await this.ctx.store.mediaProcessors.insert(processor);
+    this.ctx.logger.info({ mediaProcessorSid: processor.sid, outputs }, 'media processor created');
+    this.ctx.events.emit('mediaProcessorCreated', processor);
+    this.notify(processor, 'media-processor-started');
+    return processor;
+  }
+
+  async find(sid: string): Promise<MediaProcessor> {
+    const p = isSid(SidPrefix.MediaProcessor, sid) ? await this.ctx.store.mediaProcessors.get(sid) : undefined;
+    if (!p) throw ApiError.notFound(`/MediaProcessors/${sid}`);
+    return p;
+  }
+
+  /** Ends a running processor; its outputs end as disconnected by source. Idempotent. */
+  async end(processor: MediaProcessor, reason: MediaProcessorEndedReason): Promise<MediaProcessor> {
+    return this.finish(processor, 'ended', reason, 'media-processor-ended');
+  }
+
+  async fail(processor: MediaProcessor, reason: MediaProcessorEndedReason): Promise<MediaProcessor> {
+    return this.finish(processor, 'failed', reason, 'media-processor-failed');
+  }
+
+  private async finish(
+    processor: MediaProcessor,
+    status: 'ended' | 'failed',
+    reason: MediaProcessorEndedReason,
+    event: string,
+  ): Promise<MediaProcessor> {
+    if (processor.status !== 'started') return processor;
+    const updated = await this.ctx.store.mediaProcessors.update(processor.sid, {
+      status,
+      endedReason: reason,
+      dateUpdated: this.ctx.clock(),
+    });
+    if (!updated) throw ApiError.notFound(`/MediaProcessors/${processor.sid}`);
+    this.ctx.logger.info({ mediaProcessorSid: updated.sid, status, endedReason: reason }, 'media processor finished');
+    this.ctx.events.emit('mediaProcessorEnded', updated);
+    this.notify(updated, event);
+    for (const sid of updated.outputs) {
+      const streamer = await this.ctx.store.playerStreamers.get(sid);
+      if (streamer) await this.streamers.end(streamer, 'stream-disconnected-by-source');
+    }
+    return updated;
+  }
+
+  /** PlayerStreamer SID → the running processor that feeds it. */
+  private async activeOutputs(): Promise<Map<string, string>> {
+    const running = await this.ctx.store.mediaProcessors.list({
+      filter: { status: 'started' },
+      order: 'asc',
+      limit: -1,
+    });
+    return new Map(running.flatMap((p) => p.outputs.map((o) => [o, p.sid] as const)));
+  }
+
+  private notify(p: MediaProcessor, event: string): void {
+    notify(this.ctx, p, p.sid, event, {
+      MediaProcessorSid: p.sid,
+      Extension: p.extension,
+      ExtensionContext: p.extensionContext,
+      Status: p.status,
+      EndedReason: p.endedReason,
+    });
+  }
+}

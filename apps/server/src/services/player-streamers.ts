@@ -1,0 +1,100 @@
+/** PlayerStreamers: created → started → ended | failed, changed only through these methods. */
+import {
+  Limits,
+  SidPrefix,
+  createSid,
+  isSid,
+  type PlayerStreamerEndedReason,
+  type StatusCallbackMethod,
+} from '@onair/protocol';
+import { ApiError } from '../http/api-error.js';
+import type { PlayerStreamer } from '../store/records.js';
+import { notify, type ServiceContext } from './context.js';
+
+export interface CreatePlayerStreamerInput {
+  video?: boolean;
+  statusCallback?: string;
+  statusCallbackMethod?: StatusCallbackMethod;
+  maxDuration?: number;
+}
+
+export const isActiveStreamer = (s: PlayerStreamer) => s.status === 'created' || s.status === 'started';
+
+export class PlayerStreamerService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async create(input: CreatePlayerStreamerInput): Promise<PlayerStreamer> {
+    const now = this.ctx.clock();
+    const streamer: PlayerStreamer = {
+      sid: createSid(SidPrefix.PlayerStreamer),
+      accountSid: this.ctx.accountSid,
+      dateCreated: now,
+      dateUpdated: now,
+      video: input.video ?? true,
+      status: 'created',
+      endedReason: null,
+      statusCallback: input.statusCallback ?? null,
+      statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
+      maxDuration: input.maxDuration ?? Limits.maxDurationDefault,
+    };
+    await this.ctx.store.playerStreamers.insert(streamer);
+    this.ctx.logger.info({ playerStreamerSid: streamer.sid }, 'player streamer created');
+    this.ctx.events.emit('playerStreamerCreated', streamer);
+    this.notify(streamer, 'player-streamer-created');
+    return streamer;
+  }
+
+  async find(sid: string): Promise<PlayerStreamer> {
+    const s = isSid(SidPrefix.PlayerStreamer, sid) ? await this.ctx.store.playerStreamers.get(sid) : undefined;
+    if (!s) throw ApiError.notFound(`/PlayerStreamers/${sid}`);
+    return s;
+  }
+
+  /** Marks the streamer started (its first segment is playable). */
+  async start(streamer: PlayerStreamer): Promise<PlayerStreamer> {
+    if (streamer.status !== 'created') return streamer;
+    return this.transition(streamer, { status: 'started' }, 'player-streamer-started');
+  }
+
+  /** Ends an active streamer. Idempotent: an ended streamer keeps its first reason. */
+  async end(streamer: PlayerStreamer, reason: PlayerStreamerEndedReason): Promise<PlayerStreamer> {
+    if (!isActiveStreamer(streamer)) return streamer;
+    return this.transition(streamer, { status: 'ended', endedReason: reason }, 'player-streamer-ended');
+  }
+
+  async fail(streamer: PlayerStreamer): Promise<PlayerStreamer> {
+    if (!isActiveStreamer(streamer)) return streamer;
+    return this.transition(
+      streamer,
+      { status: 'failed', endedReason: 'unexpected-failure' },
+      'player-streamer-failed',
+    );
+  }
+
+  private async transition(
+    streamer: PlayerStreamer,
+    patch: Partial<PlayerStreamer>,
+    event: string,
+  ): Promise<PlayerStreamer> {
+    const updated = await this.ctx.store.playerStreamers.update(streamer.sid, {
+      ...patch,
+      dateUpdated: this.ctx.clock(),
+    });
+    if (!updated) throw ApiError.notFound(`/PlayerStreamers/${streamer.sid}`);
+    this.ctx.logger.info(
+      { playerStreamerSid: updated.sid, status: updated.status, endedReason: updated.endedReason },
+      'player streamer status changed',
+    );
+    if (!isActiveStreamer(updated)) this.ctx.events.emit('playerStreamerEnded', updated);
+    this.notify(updated, event);
+    return updated;
+  }
+
+  private notify(s: PlayerStreamer, event: string): void {
+    notify(this.ctx, s, s.sid, event, {
+      PlayerStreamerSid: s.sid,
+      Status: s.status,
+      EndedReason: s.endedReason,
+    });
+  }
+}

@@ -1,0 +1,156 @@
+/** Rooms: creation, lookup by SID or UniqueName, completion. */
+import {
+  ErrorCode,
+  SidPrefix,
+  createSid,
+  isSid,
+  type RoomType,
+  type StatusCallbackMethod,
+  type VideoCodec,
+} from '@onair/protocol';
+import { ApiError } from '../http/api-error.js';
+import type { Room } from '../store/records.js';
+import { StoreConflictError } from '../store/repository.js';
+import { notify, type ServiceContext } from './context.js';
+
+/** Per room type: the most participants allowed, and the default. */
+export const ROOM_TYPE_LIMITS: Record<RoomType, { maxParticipants: number; publishedTracks: number | null }> = {
+  group: { maxParticipants: 50, publishedTracks: 170 },
+  'group-small': { maxParticipants: 4, publishedTracks: 16 },
+  'peer-to-peer': { maxParticipants: 10, publishedTracks: null },
+  go: { maxParticipants: 2, publishedTracks: null },
+};
+
+export interface CreateRoomInput {
+  uniqueName?: string;
+  type?: RoomType;
+  statusCallback?: string;
+  statusCallbackMethod?: StatusCallbackMethod;
+  maxParticipants?: number;
+  maxParticipantDuration?: number;
+  recordParticipantsOnConnect?: boolean;
+  videoCodecs?: VideoCodec[];
+  mediaRegion?: string;
+  recordingRules?: unknown;
+  audioOnly?: boolean;
+  emptyRoomTimeout?: number;
+  unusedRoomTimeout?: number;
+  largeRoom?: boolean;
+  enableTurn?: boolean;
+}
+
+export const ROOM_DEFAULTS = {
+  type: 'group' as RoomType,
+  maxParticipantDuration: 14_400,
+  videoCodecs: ['VP8', 'H264'] as VideoCodec[],
+  mediaRegion: 'local',
+  emptyRoomTimeout: 5,
+  unusedRoomTimeout: 5,
+};
+
+export class RoomService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async create(input: CreateRoomInput): Promise<Room> {
+    const type = input.type ?? ROOM_DEFAULTS.type;
+    const limits = ROOM_TYPE_LIMITS[type];
+    if (input.maxParticipants !== undefined && input.maxParticipants > limits.maxParticipants) {
+      throw ApiError.invalidParameter(
+        `Invalid parameter MaxParticipants: at most ${limits.maxParticipants} for ${type} rooms`,
+        { parameter: 'MaxParticipants' },
+      );
+    }
+    if (input.uniqueName !== undefined && isSid(SidPrefix.Room, input.uniqueName)) {
+      throw ApiError.invalidParameter('Invalid parameter UniqueName: must not be a Room SID', {
+        parameter: 'UniqueName',
+      });
+    }
+    const now = this.ctx.clock();
+    const sid = createSid(SidPrefix.Room);
+    const room: Room = {
+      sid,
+      accountSid: this.ctx.accountSid,
+      dateCreated: now,
+      dateUpdated: now,
+      uniqueName: input.uniqueName ?? sid,
+      status: 'in-progress',
+      type,
+      enableTurn: input.enableTurn ?? true,
+      statusCallback: input.statusCallback ?? null,
+      statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
+      maxParticipants: input.maxParticipants ?? limits.maxParticipants,
+      maxParticipantDuration: input.maxParticipantDuration ?? ROOM_DEFAULTS.maxParticipantDuration,
+      maxConcurrentPublishedTracks: limits.publishedTracks,
+      recordParticipantsOnConnect: input.recordParticipantsOnConnect ?? false,
+      videoCodecs: input.videoCodecs ?? ROOM_DEFAULTS.videoCodecs,
+      mediaRegion: input.mediaRegion ?? ROOM_DEFAULTS.mediaRegion,
+      audioOnly: input.audioOnly ?? false,
+      emptyRoomTimeout: input.emptyRoomTimeout ?? ROOM_DEFAULTS.emptyRoomTimeout,
+      unusedRoomTimeout: input.unusedRoomTimeout ?? ROOM_DEFAULTS.unusedRoomTimeout,
+      largeRoom: input.largeRoom ?? false,
+      recordingRules: input.recordingRules ?? null,
+      endTime: null,
+    };
+    try {
+      await this.ctx.store.rooms.insert(room);
+    } catch (err) {
+      if (err instanceof StoreConflictError) {
+        throw new ApiError(400, ErrorCode.RoomNameExists, `Room exists: an in-progress room is named '${room.uniqueName}'`);
+      }
+      throw err;
+    }
+    this.ctx.logger.info({ roomSid: sid, type }, 'room created');
+    this.ctx.events.emit('roomCreated', room);
+    notify(this.ctx, room, sid, 'room-created', roomParams(room));
+    return room;
+  }
+
+  /** A room by SID, or by UniqueName (the in-progress one first). */
+  async find(sidOrName: string): Promise<Room> {
+    const room = isSid(SidPrefix.Room, sidOrName)
+      ? await this.ctx.store.rooms.get(sidOrName)
+      : await this.ctx.store.rooms.findByUniqueName(sidOrName);
+    if (!room) throw ApiError.notFound(`/Rooms/${sidOrName}`);
+    return room;
+  }
+
+  /** Ends an in-progress room; connected participants are disconnected. Idempotent. */
+  async complete(room: Room): Promise<Room> {
+    if (room.status !== 'in-progress') return room;
+    const now = this.ctx.clock();
+    const updated = await this.ctx.store.rooms.update(room.sid, {
+      status: 'completed',
+      endTime: now,
+      dateUpdated: now,
+    });
+    if (!updated) throw ApiError.notFound(`/Rooms/${room.sid}`);
+    const connected = await this.ctx.store.participants.list({
+      filter: { roomSid: room.sid, status: 'connected' },
+      order: 'asc',
+      limit: -1,
+    });
+    for (const p of connected) {
+      const ended = await this.ctx.store.participants.update(p.sid, {
+        status: 'disconnected',
+        endTime: now,
+        dateUpdated: now,
+      });
+      if (ended) this.ctx.events.emit('participantDisconnected', ended);
+    }
+    this.ctx.logger.info({ roomSid: room.sid }, 'room completed');
+    this.ctx.events.emit('roomEnded', updated);
+    notify(this.ctx, updated, room.sid, 'room-ended', {
+      ...roomParams(updated),
+      RoomDuration: roomDuration(updated),
+    });
+    return updated;
+  }
+}
+
+export function roomDuration(room: Room): number | null {
+  return room.endTime === null ? null : Math.max(0, Math.round((room.endTime - room.dateCreated) / 1000));
+}
+
+function roomParams(room: Room) {
+  return { RoomSid: room.sid, RoomName: room.uniqueName, RoomStatus: room.status, RoomType: room.type };
+}

@@ -1,0 +1,31 @@
+/** A real HTTP server on 127.0.0.1 that records status callbacks. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedCallback {
+  method: string;
+  url: string;
+  signature: string | undefined;
+  params: Record<string, string>;
+}
+
+export async function callbackReceiver() {
+  const received: ReceivedCallback[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const full = new URL(req.url!, `http://${req.headers.host}`);
+      const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? full.search : body));
+      received.push({ method: req.method!, url: full.toString(), signature: req.headers['x-twilio-signature'] as string | undefined, params });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -1,0 +1,145 @@
+/** Starts the real `onair serve` (built CLI) as a child process on 127.0.0.1. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const cliPath = join(repoRoot, 'apps/server/dist/cli.js');
+
+export interface Credentials {
+  accountSid: string;
+  apiKeySid: string;
+  apiSecret: string;
+  authToken: string;
+}
+
+export interface RunningServer {
+  url: string;
+  dataDir: string;
+  creds: Credentials;
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** SIGTERM and wait; resolves with the exit code */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait */
+  kill(): Promise<void>;
+}
+
+export const newDataDir = () => mkdtempSync(join(tmpdir(), 'onair-test-'));
+
+export interface StartOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  args?: string[];
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? newDataDir();
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  for (const k of ['ONAIR_PORT', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
+    if (!opts.env?.[k]) delete env[k];
+  }
+  const proc = spawn(
+    process.execPath,
+    [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s\n${out}\n${err}`)), 20_000);
+    const check = () => {
+      const m = /onair is running at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}\n${out}\n${err}`));
+    });
+  });
+  const creds = opts.env?.ONAIR_API_SECRET
+    ? {
+        accountSid: opts.env.ONAIR_ACCOUNT_SID!,
+        apiKeySid: opts.env.ONAIR_API_KEY!,
+        apiSecret: opts.env.ONAIR_API_SECRET,
+        authToken: opts.env.ONAIR_AUTH_TOKEN!,
+      }
+    : (JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Credentials);
+  return {
+    url,
+    dataDir,
+    creds,
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Raw HTTP with Basic auth, for checking wire JSON exactly. */
+export async function api(
+  server: Pick<RunningServer, 'url' | 'creds'>,
+  method: string,
+  path: string,
+  body?: Record<string, string | string[]> | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any; headers: Headers; text: string }> {
+  const auth = Buffer.from(`${server.creds.apiKeySid}:${server.creds.apiSecret}`).toString('base64');
+  let payload: string | undefined;
+  if (typeof body === 'string') payload = body;
+  else if (body) {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(body)) for (const item of [v].flat()) form.append(k, item);
+    payload = form.toString();
+  }
+  const res = await fetch(server.url + path, {
+    method,
+    headers: {
+      authorization: `Basic ${auth}`,
+      ...(payload !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...headers,
+    },
+    body: payload,
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, headers: res.headers, text };
+}
+
+/** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
