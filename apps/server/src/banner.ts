@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ResolvedCredentials } from './config/credentials.js';
 import type { ServeConfig } from './config/serve-config.js';
 
-export function localUrl(config: Pick<ServeConfig, 'host' | 'publicUrl'>, address: AddressInfo): string {
-  if (config.publicUrl) return config.publicUrl;
+/** Where this process can be reached locally (the bound address; wildcard → localhost). */
+export function localUrl(config: Pick<ServeConfig, 'host'>, address: AddressInfo): string {
   const wildcard = ['0.0.0.0', '::', ''].includes(config.host);
   const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${address.port}`;
@@ -14,11 +14,13 @@ export function printBanner(
   out: NodeJS.WritableStream,
   { config, address, creds }: { config: ServeConfig; address: AddressInfo; creds: ResolvedCredentials },
 ): void {
-  const url = localUrl(config, address);
+  const local = localUrl(config, address);
+  const url = config.publicUrl ?? local;
   const c = creds.credentials;
   const lines = [
     '',
-    `onair is running at ${url}`,
+    `onair is running at ${local}`,
+    ...(config.publicUrl ? [`  Public URL ${config.publicUrl}`] : []),
     `  REST API   ${url}/v1   (HTTP Basic: API key SID + secret, or Account SID + auth token)`,
     `  Health     ${url}/healthz`,
     `  JWKS       ${url}/.well-known/jwks.json`,
