@@ -8,8 +8,25 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
 }
 
-async function countBy(list: (status: string) => Promise<unknown[]>, statuses: readonly string[]) {
-  return Promise.all(statuses.map(async (s) => [s, (await list(s)).length] as const));
+/** A gauge of how many records of a repository have each of `statuses`, read at scrape time. */
+function statusGauge<S extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  statuses: readonly S[],
+  list: (q: { filter: { status: S }; order: 'asc'; limit: number }) => Promise<unknown[]>,
+): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      for (const status of statuses) {
+        this.set({ status }, (await list({ filter: { status }, order: 'asc', limit: -1 })).length);
+      }
+    },
+  });
 }
 
 export function createMetrics(store: Store): Metrics {
@@ -28,39 +45,12 @@ export function createMetrics(store: Store): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const all = { order: 'asc' as const, limit: -1 };
-  new Gauge({
-    name: 'onair_rooms',
-    help: 'Rooms by status',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      for (const [s, n] of await countBy((status) => store.rooms.list({ ...all, filter: { status: status as 'in-progress' } }), ['in-progress'])) {
-        this.set({ status: s }, n);
-      }
-    },
-  });
-  new Gauge({
-    name: 'onair_player_streamers',
-    help: 'Active PlayerStreamers by status',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      for (const [s, n] of await countBy((status) => store.playerStreamers.list({ ...all, filter: { status: status as 'created' } }), ['created', 'started'])) {
-        this.set({ status: s }, n);
-      }
-    },
-  });
-  new Gauge({
-    name: 'onair_media_processors',
-    help: 'Running MediaProcessors',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      for (const [s, n] of await countBy((status) => store.mediaProcessors.list({ ...all, filter: { status: status as 'started' } }), ['started'])) {
-        this.set({ status: s }, n);
-      }
-    },
-  });
+  statusGauge(registry, 'onair_rooms', 'Rooms in progress', ['in-progress'] as const, (q) => store.rooms.list(q));
+  statusGauge(registry, 'onair_player_streamers', 'Active PlayerStreamers by status', ['created', 'started'] as const, (q) =>
+    store.playerStreamers.list(q),
+  );
+  statusGauge(registry, 'onair_media_processors', 'Running MediaProcessors', ['started'] as const, (q) =>
+    store.mediaProcessors.list(q),
+  );
   return { registry, httpRequests, httpDuration };
 }

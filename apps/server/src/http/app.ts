@@ -23,6 +23,20 @@ export interface AppOptions {
 
 export const BODY_LIMIT = '1mb';
 
+/**
+ * Refuses form bodies whose percent-escapes are not UTF-8: the form decoder would keep
+ * them as literal text ("bad%FF") and store it.
+ */
+function verifyUtf8Form(_req: unknown, _res: unknown, buf: Buffer): void {
+  for (const part of buf.toString('latin1').split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw ApiError.invalidParameter('The request body is not valid UTF-8 form data');
+    }
+  }
+}
+
 /** Access log without query strings (they may carry tokens). */
 function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
@@ -60,7 +74,7 @@ export function createApp(opts: AppOptions): Express {
 
   const v1 = express.Router();
   v1.use(basicAuth(opts.credentials));
-  v1.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000 }));
+  v1.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000, verify: verifyUtf8Form }));
   v1.use(roomsRouter(opts.rest));
   v1.use(participantsRouter(opts.rest));
   v1.use(playerStreamersRouter(opts.rest));

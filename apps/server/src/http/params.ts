@@ -7,6 +7,30 @@ import { ApiError } from './api-error.js';
 
 type Raw = Record<string, unknown>;
 
+/**
+ * Epoch ms of an ISO-8601 date or date-time, or undefined. Unlike Date.parse alone, days
+ * that do not exist (2020-02-30) are refused instead of rolling into the next month.
+ */
+export function parseIsoDate(s: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d] = m.map(Number) as [number, number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
+  const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The value at `path` inside `root` (to tell a missing field from a wrongly typed one). */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
 const custom = (ctx: z.RefinementCtx, message: string) => {
   ctx.addIssue({ code: 'custom', message });
   return z.NEVER;
@@ -39,7 +63,7 @@ export const param = {
     }),
 
   url: () =>
-    z.string({ error: 'must be an absolute http(s) URL' }).max(2048).transform((s, ctx) => {
+    z.string().max(2048, 'must be at most 2048 characters').transform((s, ctx) => {
       try {
         const u = new URL(s);
         if (u.protocol === 'http:' || u.protocol === 'https:') return s;
@@ -51,8 +75,8 @@ export const param = {
 
   date: () =>
     z.string({ error: 'must be an ISO-8601 date' }).transform((s, ctx) => {
-      const ms = /^\d{4}-\d{2}-\d{2}/.test(s) ? Date.parse(s) : NaN;
-      return Number.isNaN(ms) ? custom(ctx, 'must be an ISO-8601 date') : ms;
+      const ms = parseIsoDate(s);
+      return ms === undefined ? custom(ctx, 'must be an ISO-8601 date such as 2026-11-22 or 2026-11-22T10:00:00Z') : ms;
     }),
 
   /** A parameter holding a JSON document (ExtensionContext, RecordingRules…). */
@@ -93,7 +117,7 @@ export function parseParams<S extends z.ZodRawShape>(
     const issue = result.error.issues[0]!;
     const name = issue.path.map(String).join('.') || 'body';
     const message =
-      issue.code === 'invalid_type' && issue.input === undefined
+      issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined
         ? `Missing required parameter ${name}`
         : `Invalid parameter ${name}: ${issue.message}`;
     throw ApiError.invalidParameter(message, { parameter: name });

@@ -1,7 +1,7 @@
 /** /v1/MediaRecordings[/{Sid}] — recordings are made by processors; REST reads and deletes. */
 import { Router } from 'express';
-import { MediaRecordingStatuses, SidPrefix, isSid } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { MediaRecordingStatuses, SidPrefix } from '@onair/protocol';
+import { findBySid } from '../services/find.js';
 import { orderShape, pagingShape } from '../http/paging.js';
 import { parseParams, param } from '../http/params.js';
 import type { RestContext } from './context.js';
@@ -19,11 +19,8 @@ const listShape = {
 
 export function mediaRecordingsRouter(ctx: RestContext): Router {
   const r = Router();
-  const find = async (sid: string) => {
-    const rec = isSid(SidPrefix.MediaRecording, sid) ? await ctx.store.mediaRecordings.get(sid) : undefined;
-    if (!rec) throw ApiError.notFound(`/MediaRecordings/${sid}`);
-    return rec;
-  };
+  const find = (sid: string) =>
+    findBySid(SidPrefix.MediaRecording, sid, (s) => ctx.store.mediaRecordings.get(s), '/v1/MediaRecordings');
   r.route('/MediaRecordings')
     .get(async (req, res) => {
       const p = parseParams(listShape, req.query);

@@ -1,6 +1,7 @@
 /** Validation of a video-composer-v1 ExtensionContext and ExtensionEnvironment. */
 import { SidPrefix, isSid } from '@onair/protocol';
 import { z } from 'zod';
+import { valueAt } from '../http/params.js';
 
 const MAX_LONG_SIDE = 1920;
 const MAX_SHORT_SIDE = 1080;
@@ -48,6 +49,6 @@ export function check<T>(schema: z.ZodType<T>, value: unknown): { ok: true; valu
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0]!;
   const path = issue.path.map(String).join('.');
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  const missing = issue.code === 'invalid_type' && valueAt(value, issue.path) === undefined;
   return { ok: false, message: `${path ? path + ': ' : ''}${missing ? 'is required' : issue.message}` };
 }

@@ -4,13 +4,13 @@ import {
   MediaExtensions,
   SidPrefix,
   createSid,
-  isSid,
   type MediaProcessorEndedReason,
   type StatusCallbackMethod,
 } from '@onair/protocol';
 import { ApiError } from '../http/api-error.js';
 import type { MediaProcessor } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
+import { findBySid } from './find.js';
 import { check, composerContextSchema, composerEnvironmentSchema } from './extension-context.js';
 import { isActiveStreamer, type PlayerStreamerService } from './player-streamers.js';
 
@@ -86,10 +86,8 @@ export class MediaProcessorService {
     return processor;
   }
 
-  async find(sid: string): Promise<MediaProcessor> {
-    const p = isSid(SidPrefix.MediaProcessor, sid) ? await this.ctx.store.mediaProcessors.get(sid) : undefined;
-    if (!p) throw ApiError.notFound(`/MediaProcessors/${sid}`);
-    return p;
+  find(sid: string): Promise<MediaProcessor> {
+    return findBySid(SidPrefix.MediaProcessor, sid, (s) => this.ctx.store.mediaProcessors.get(s), '/v1/MediaProcessors');
   }
 
   /** Ends a running processor; its outputs end as disconnected by source. Idempotent. */
@@ -113,7 +111,7 @@ export class MediaProcessorService {
       endedReason: reason,
       dateUpdated: this.ctx.clock(),
     });
-    if (!updated) throw ApiError.notFound(`/MediaProcessors/${processor.sid}`);
+    if (!updated) throw ApiError.notFound(`/v1/MediaProcessors/${processor.sid}`);
     this.ctx.logger.info({ mediaProcessorSid: updated.sid, status, endedReason: reason }, 'media processor finished');
     this.ctx.events.emit('mediaProcessorEnded', updated);
     this.notify(updated, event);

@@ -8,7 +8,7 @@ export class ParticipantService {
 
   async find(room: Room, sid: string): Promise<Participant> {
     const p = await this.ctx.store.participants.get(sid);
-    if (!p || p.roomSid !== room.sid) throw ApiError.notFound(`/Rooms/${room.sid}/Participants/${sid}`);
+    if (!p || p.roomSid !== room.sid) throw ApiError.notFound(`/v1/Rooms/${room.sid}/Participants/${sid}`);
     return p;
   }
 
@@ -21,7 +21,7 @@ export class ParticipantService {
       endTime: now,
       dateUpdated: now,
     });
-    if (!updated) throw ApiError.notFound(`/Rooms/${room.sid}/Participants/${participant.sid}`);
+    if (!updated) throw ApiError.notFound(`/v1/Rooms/${room.sid}/Participants/${participant.sid}`);
     this.ctx.events.emit('participantDisconnected', updated);
     notify(this.ctx, room, room.sid, 'participant-disconnected', {
       RoomSid: room.sid,

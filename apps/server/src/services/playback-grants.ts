@@ -76,7 +76,7 @@ export class PlaybackGrantService {
 
   async latest(streamer: PlayerStreamer): Promise<PlaybackGrant> {
     const g = await this.ctx.store.playbackGrants.latestForStreamer(streamer.sid);
-    if (!g) throw ApiError.notFound(`/PlayerStreamers/${streamer.sid}/PlaybackGrant`);
+    if (!g) throw ApiError.notFound(`/v1/PlayerStreamers/${streamer.sid}/PlaybackGrant`);
     return g;
   }
 }

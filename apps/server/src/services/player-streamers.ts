@@ -3,13 +3,13 @@ import {
   Limits,
   SidPrefix,
   createSid,
-  isSid,
   type PlayerStreamerEndedReason,
   type StatusCallbackMethod,
 } from '@onair/protocol';
 import { ApiError } from '../http/api-error.js';
 import type { PlayerStreamer } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
+import { findBySid } from './find.js';
 
 export interface CreatePlayerStreamerInput {
   video?: boolean;
@@ -44,10 +44,8 @@ export class PlayerStreamerService {
     return streamer;
   }
 
-  async find(sid: string): Promise<PlayerStreamer> {
-    const s = isSid(SidPrefix.PlayerStreamer, sid) ? await this.ctx.store.playerStreamers.get(sid) : undefined;
-    if (!s) throw ApiError.notFound(`/PlayerStreamers/${sid}`);
-    return s;
+  find(sid: string): Promise<PlayerStreamer> {
+    return findBySid(SidPrefix.PlayerStreamer, sid, (s) => this.ctx.store.playerStreamers.get(s), '/v1/PlayerStreamers');
   }
 
   /** Marks the streamer started (its first segment is playable). */
@@ -80,7 +78,7 @@ export class PlayerStreamerService {
       ...patch,
       dateUpdated: this.ctx.clock(),
     });
-    if (!updated) throw ApiError.notFound(`/PlayerStreamers/${streamer.sid}`);
+    if (!updated) throw ApiError.notFound(`/v1/PlayerStreamers/${streamer.sid}`);
     this.ctx.logger.info(
       { playerStreamerSid: updated.sid, status: updated.status, endedReason: updated.endedReason },
       'player streamer status changed',

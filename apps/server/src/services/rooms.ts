@@ -110,7 +110,7 @@ export class RoomService {
     const room = isSid(SidPrefix.Room, sidOrName)
       ? await this.ctx.store.rooms.get(sidOrName)
       : await this.ctx.store.rooms.findByUniqueName(sidOrName);
-    if (!room) throw ApiError.notFound(`/Rooms/${sidOrName}`);
+    if (!room) throw ApiError.notFound(`/v1/Rooms/${sidOrName}`);
     return room;
   }
 
@@ -123,7 +123,7 @@ export class RoomService {
       endTime: now,
       dateUpdated: now,
     });
-    if (!updated) throw ApiError.notFound(`/Rooms/${room.sid}`);
+    if (!updated) throw ApiError.notFound(`/v1/Rooms/${room.sid}`);
     const connected = await this.ctx.store.participants.list({
       filter: { roomSid: room.sid, status: 'connected' },
       order: 'asc',
