@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { api, cliPath, newDataDir, startServer } from './support/server.js';
+import { api, cliPath, newDataDir, repoRoot, startServer } from './support/server.js';
 
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
@@ -89,6 +89,12 @@ describe('onair serve', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/accountSid must be AC followed by 32 hex characters/);
+  });
+
+  test('`npx onair` runs from the repository root (the bin npm links at install time)', () => {
+    const r = spawnSync('npx', ['--no-install', 'onair', 'serve', '--help'], { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: onair serve [options]');
   });
 
   test('--help prints the options', () => {
