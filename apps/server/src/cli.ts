@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 /** The `onair` command line. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { CredentialsError, resolveCredentials } from './config/credentials.js';
 import { ConfigError, SERVE_USAGE, readServeConfig } from './config/serve-config.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
 import { OnairServer } from './server.js';
+import { fileURLToPath } from 'node:url';
+
+/** The built demo pages (apps/demo/dist) beside this app, when present. */
+function findDemoDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../demo/dist/', import.meta.url));
+  return existsSync(dir) ? dir : undefined;
+}
 
 const USAGE = `onair — self-hosted live streaming with Twilio-compatible APIs
 
@@ -31,6 +38,8 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: config.publicUrl,
     credentials: creds.credentials,
     logger,
+    ice: config.ice,
+    demoDir: findDemoDir(),
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -3,6 +3,7 @@
  * close that stops timers, drains callbacks and closes the store.
  */
 import { createServer, type Server } from 'node:http';
+import { RoomServer } from '@onair/rooms';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -21,6 +22,9 @@ import { PlayerStreamerService } from './services/player-streamers.js';
 import { RoomService } from './services/rooms.js';
 import type { Store } from './store/repository.js';
 import { SqliteStore } from './store/sqlite/store.js';
+import { ServerRoomsBackend } from './rooms/backend.js';
+import type { IceConfig } from './rooms/ice-servers.js';
+import { RoomLifecycle } from './rooms/lifecycle.js';
 
 export interface OnairServerOptions {
   port: number;
@@ -29,9 +33,14 @@ export interface OnairServerOptions {
   publicUrl: string | undefined;
   credentials: Credentials;
   logger: Logger;
+  ice?: IceConfig;
+  /** directory of the built demo pages served under /demo (absent: no demo) */
+  demoDir?: string | undefined;
   /** injected for tests; defaults to SQLite in the data dir */
   store?: Store;
   clock?: () => number;
+  /** length of a "minute" for room timeouts (tests shorten it) */
+  roomTimeoutMinuteMs?: number;
 }
 
 export class OnairServer {
@@ -44,6 +53,8 @@ export class OnairServer {
   private readonly maxDuration: MaxDurationEnforcer;
   private readonly grants: PlaybackGrantService;
   private readonly ctx: ServiceContext;
+  private readonly roomServer: RoomServer;
+  private readonly lifecycle: RoomLifecycle;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -60,6 +71,16 @@ export class OnairServer {
       events: this.events,
       clock: opts.clock ?? Date.now,
     };
+    const rooms = new RoomService(this.ctx);
+    const participants = new ParticipantService(this.ctx);
+    this.lifecycle = new RoomLifecycle(this.ctx, rooms, opts.roomTimeoutMinuteMs);
+    this.roomServer = new RoomServer(
+      new ServerRoomsBackend(this.ctx, opts.credentials, rooms, participants, this.lifecycle, opts.ice ?? { servers: [] }),
+      { logger },
+    );
+    // REST decisions reach live sessions
+    this.events.on('participantDisconnected', (p) => this.roomServer.kick(p.sid));
+    this.events.on('roomEnded', (room) => this.roomServer.closeRoom(room.sid));
     const streamers = new PlayerStreamerService(this.ctx);
     const processors = new MediaProcessorService(this.ctx, streamers);
     this.grants = new PlaybackGrantService(this.ctx);
@@ -67,8 +88,8 @@ export class OnairServer {
     const app = createApp({
       rest: {
         store: this.store,
-        rooms: new RoomService(this.ctx),
-        participants: new ParticipantService(this.ctx),
+        rooms,
+        participants,
         streamers,
         processors,
         grants: this.grants,
@@ -78,8 +99,10 @@ export class OnairServer {
       logger,
       metrics: createMetrics(this.store),
       isReady: () => this.ready,
+      demoDir: opts.demoDir,
     });
     this.http = createServer(app);
+    this.roomServer.attach(this.http);
     this.http.keepAliveTimeout = 5_000;
   }
 
@@ -87,6 +110,7 @@ export class OnairServer {
   async start(): Promise<AddressInfo> {
     await this.grants.init();
     await this.maxDuration.start();
+    await this.lifecycle.start();
     const http = this.http!;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -104,6 +128,8 @@ export class OnairServer {
     this.closing ??= (async () => {
       this.ready = false;
       this.maxDuration.close();
+      this.lifecycle.close();
+      await this.roomServer.close();
       const http = this.http;
       if (http) {
         await new Promise<void>((resolve) => {

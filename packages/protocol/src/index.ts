@@ -45,3 +45,28 @@ export type {
   PageMeta,
   ListEnvelope,
 } from './resources.js';
+export { SignalingCloseCode, SIGNALING_PATH } from './signaling.js';
+export type {
+  TrackKind,
+  TrackInfo,
+  ParticipantInfo,
+  IceServerInfo,
+  JoinMessage,
+  RelayOut,
+  PublishMessage,
+  UnpublishMessage,
+  TrackStateMessage,
+  LeaveMessage,
+  ClientMessage,
+  JoinedMessage,
+  ParticipantJoinedMessage,
+  ParticipantLeftMessage,
+  RelayIn,
+  PublishedMessage,
+  TrackPublishedMessage,
+  TrackUnpublishedMessage,
+  TrackStateChangedMessage,
+  ErrorMessage,
+  ServerMessage,
+  RTCIceCandidateInitLike,
+} from './signaling.js';

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { IceServerInfo } from '@onair/protocol';
 import type { Credentials } from './credentials.js';
 
 export interface ServeConfig {
@@ -16,6 +17,10 @@ export interface ServeConfig {
   chromePath: string | undefined;
   ffmpegPath: string | undefined;
   logLevel: string;
+  ice: {
+    servers: IceServerInfo[];
+    turn?: { urls: string[]; secret: string; ttlSeconds: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -43,7 +48,9 @@ Options (each also settable from the environment):
 
 Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
 Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
-Media tools: CHROME_PATH, FFMPEG_PATH.`;
+Media tools: CHROME_PATH, FFMPEG_PATH.
+ICE: ONAIR_ICE_SERVERS (JSON list of {urls, username?, credential?}); TURN REST credentials
+with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -65,6 +72,35 @@ function publicUrl(value: string, from: string): string {
     throw new ConfigError(`${from} must use http or https (got '${value}')`);
   }
   return value.replace(/\/+$/, '');
+}
+
+function iceServers(env: Env): ServeConfig['ice'] {
+  let servers: IceServerInfo[] = [];
+  if (env.ONAIR_ICE_SERVERS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.ONAIR_ICE_SERVERS);
+    } catch (err) {
+      throw new ConfigError(`ONAIR_ICE_SERVERS must be JSON (${(err as Error).message})`);
+    }
+    const ok =
+      Array.isArray(parsed) &&
+      parsed.every(
+        (s) =>
+          s && typeof s === 'object' &&
+          (typeof s.urls === 'string' || (Array.isArray(s.urls) && s.urls.every((u: unknown) => typeof u === 'string'))) &&
+          (s.username === undefined || typeof s.username === 'string') &&
+          (s.credential === undefined || typeof s.credential === 'string'),
+      );
+    if (!ok) throw new ConfigError('ONAIR_ICE_SERVERS must be a JSON array of {"urls": "...", "username"?, "credential"?}');
+    servers = parsed as IceServerInfo[];
+  }
+  const urls = (env.ONAIR_TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (urls.length === 0) return { servers };
+  if (!env.ONAIR_TURN_SECRET) throw new ConfigError('ONAIR_TURN_URLS needs ONAIR_TURN_SECRET (the TURN server\'s shared secret)');
+  const ttl = env.ONAIR_TURN_TTL ?? '86400';
+  if (!/^\d+$/.test(ttl) || Number(ttl) < 60) throw new ConfigError(`ONAIR_TURN_TTL must be seconds >= 60 (got '${ttl}')`);
+  return { servers, turn: { urls, secret: env.ONAIR_TURN_SECRET, ttlSeconds: Number(ttl) } };
 }
 
 /** Parses `serve`'s arguments (after the subcommand) and env; returns undefined for --help. */
@@ -112,5 +148,6 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     chromePath: env.CHROME_PATH || undefined,
     ffmpegPath: env.FFMPEG_PATH || undefined,
     logLevel: level,
+    ice: iceServers(env),
   };
 }

@@ -19,6 +19,7 @@ export interface AppOptions {
   logger: Logger;
   metrics: Metrics;
   isReady: () => boolean;
+  demoDir?: string | undefined;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -71,6 +72,10 @@ export function createApp(opts: AppOptions): Express {
     res.set('Content-Type', opts.metrics.registry.contentType);
     res.send(await opts.metrics.registry.metrics());
   });
+
+  if (opts.demoDir) {
+    app.use('/demo', express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true }));
+  }
 
   const v1 = express.Router();
   v1.use(basicAuth(opts.credentials));

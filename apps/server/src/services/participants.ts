@@ -1,7 +1,9 @@
 /** Participants: lookup within a room and disconnection. */
+import { SidPrefix, createSid } from '@onair/protocol';
 import { ApiError } from '../http/api-error.js';
 import type { Participant, Room } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
+import { roomParams } from './rooms.js';
 
 export class ParticipantService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -10,6 +12,47 @@ export class ParticipantService {
     const p = await this.ctx.store.participants.get(sid);
     if (!p || p.roomSid !== room.sid) throw ApiError.notFound(`/v1/Rooms/${room.sid}/Participants/${sid}`);
     return p;
+  }
+
+  /** Records a participant that joined over signaling. */
+  async connect(room: Room, identity: string): Promise<Participant> {
+    const now = this.ctx.clock();
+    const participant: Participant = {
+      sid: createSid(SidPrefix.Participant),
+      accountSid: this.ctx.accountSid,
+      roomSid: room.sid,
+      identity,
+      status: 'connected',
+      dateCreated: now,
+      dateUpdated: now,
+      startTime: now,
+      endTime: null,
+    };
+    await this.ctx.store.participants.insert(participant);
+    notify(this.ctx, room, room.sid, 'participant-connected', {
+      ...roomParams(room),
+      ParticipantSid: participant.sid,
+      ParticipantIdentity: identity,
+      ParticipantStatus: 'connected',
+    });
+    return participant;
+  }
+
+  /** Sends track-added / track-removed for a room's status callback. */
+  trackEvent(
+    room: Room,
+    participant: { sid: string; identity: string },
+    track: { sid: string; name: string; kind: string },
+    event: 'track-added' | 'track-removed',
+  ): void {
+    notify(this.ctx, room, room.sid, event, {
+      ...roomParams(room),
+      ParticipantSid: participant.sid,
+      ParticipantIdentity: participant.identity,
+      TrackSid: track.sid,
+      TrackName: track.name,
+      TrackKind: track.kind,
+    });
   }
 
   /** Marks a participant disconnected (the signaling server kicks it on the event). Idempotent. */
@@ -24,10 +67,7 @@ export class ParticipantService {
     if (!updated) throw ApiError.notFound(`/v1/Rooms/${room.sid}/Participants/${participant.sid}`);
     this.ctx.events.emit('participantDisconnected', updated);
     notify(this.ctx, room, room.sid, 'participant-disconnected', {
-      RoomSid: room.sid,
-      RoomName: room.uniqueName,
-      RoomStatus: room.status,
-      RoomType: room.type,
+      ...roomParams(room),
       ParticipantSid: updated.sid,
       ParticipantIdentity: updated.identity,
       ParticipantStatus: updated.status,
@@ -40,3 +80,4 @@ export class ParticipantService {
 export function participantDuration(p: Participant): number | null {
   return p.endTime === null ? null : Math.max(0, Math.round((p.endTime - p.startTime) / 1000));
 }
+

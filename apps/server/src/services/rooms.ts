@@ -114,6 +114,30 @@ export class RoomService {
     return room;
   }
 
+  /**
+   * The in-progress room a client joins: by SID (refused when completed or unknown), or by
+   * name, creating an ad-hoc group room when no in-progress room has that name.
+   */
+  async openForJoin(nameOrSid: string): Promise<Room> {
+    if (isSid(SidPrefix.Room, nameOrSid)) {
+      const room = await this.ctx.store.rooms.get(nameOrSid);
+      if (!room) throw new ApiError(404, ErrorCode.RoomNotFound, `Room ${nameOrSid} not found`);
+      if (room.status !== 'in-progress') throw new ApiError(400, ErrorCode.RoomCompleted, `Room ${nameOrSid} is completed`);
+      return room;
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const existing = await this.ctx.store.rooms.findByUniqueName(nameOrSid);
+      if (existing?.status === 'in-progress') return existing;
+      try {
+        return await this.create({ uniqueName: nameOrSid });
+      } catch (err) {
+        // another join created it first: read it again
+        if (!(err instanceof ApiError && err.code === ErrorCode.RoomNameExists)) throw err;
+      }
+    }
+    throw new ApiError(503, ErrorCode.ServiceUnavailable, `Room '${nameOrSid}' could not be opened`);
+  }
+
   /** Ends an in-progress room; connected participants are disconnected. Idempotent. */
   async complete(room: Room): Promise<Room> {
     if (room.status !== 'in-progress') return room;
@@ -124,6 +148,9 @@ export class RoomService {
       dateUpdated: now,
     });
     if (!updated) throw ApiError.notFound(`/v1/Rooms/${room.sid}`);
+    this.ctx.logger.info({ roomSid: room.sid }, 'room completed');
+    // live sessions are closed first (with "room completed"), then leftovers are marked
+    this.ctx.events.emit('roomEnded', updated);
     const connected = await this.ctx.store.participants.list({
       filter: { roomSid: room.sid, status: 'connected' },
       order: 'asc',
@@ -137,8 +164,6 @@ export class RoomService {
       });
       if (ended) this.ctx.events.emit('participantDisconnected', ended);
     }
-    this.ctx.logger.info({ roomSid: room.sid }, 'room completed');
-    this.ctx.events.emit('roomEnded', updated);
     notify(this.ctx, updated, room.sid, 'room-ended', {
       ...roomParams(updated),
       RoomDuration: roomDuration(updated),
@@ -151,6 +176,6 @@ export function roomDuration(room: Room): number | null {
   return room.endTime === null ? null : Math.max(0, Math.round((room.endTime - room.dateCreated) / 1000));
 }
 
-function roomParams(room: Room) {
+export function roomParams(room: Room) {
   return { RoomSid: room.sid, RoomName: room.uniqueName, RoomStatus: room.status, RoomType: room.type };
 }

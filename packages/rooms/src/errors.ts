@@ -1,0 +1,34 @@
+/** Errors the room server sends to clients: a Twilio-style numeric code and a readable message. */
+import { ErrorCode } from '@onair/protocol';
+
+export class RoomsError extends Error {
+  override readonly name = 'RoomsError';
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static malformed(detail: string): RoomsError {
+    return new RoomsError(ErrorCode.SignalingMalformed, `Invalid signaling message: ${detail}`);
+  }
+  static roomFull(name: string, max: number): RoomsError {
+    return new RoomsError(ErrorCode.RoomMaxParticipantsExceeded, `Room '${name}' is full (MaxParticipants ${max})`);
+  }
+  static roomCompleted(name: string): RoomsError {
+    return new RoomsError(ErrorCode.RoomCompleted, `Room '${name}' is completed`);
+  }
+  static duplicateIdentity(identity: string): RoomsError {
+    return new RoomsError(
+      ErrorCode.ParticipantDuplicateIdentity,
+      `Another connection joined as '${identity}'; this one was disconnected`,
+    );
+  }
+  static removed(): RoomsError {
+    return new RoomsError(ErrorCode.ParticipantRemoved, 'The participant was removed from the room via the REST API');
+  }
+  static grants(message: string): RoomsError {
+    return new RoomsError(ErrorCode.AccessTokenGrantsInvalid, message);
+  }
+}

@@ -1,0 +1,5 @@
+export { RoomServer, ROOM_SERVER_DEFAULTS } from './room-server.js';
+export type { RoomServerOptions, RoomsLogger } from './room-server.js';
+export type { RoomsBackend, RoomRef, AuthenticatedToken } from './backend.js';
+export { RoomsError } from './errors.js';
+export { parseClientMessage } from './messages.js';

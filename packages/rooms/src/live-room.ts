@@ -1,0 +1,24 @@
+/** The sessions of one in-progress room. */
+import type { ServerMessage } from '@onair/protocol';
+import type { RoomRef } from './backend.js';
+import type { Session } from './session.js';
+
+export class LiveRoom {
+  readonly sessions = new Map<string, Session>();
+
+  constructor(readonly ref: RoomRef) {}
+
+  /** Participants others can see. */
+  get visible(): Session[] {
+    return [...this.sessions.values()].filter((s) => !s.hidden);
+  }
+
+  byIdentity(identity: string): Session | undefined {
+    return [...this.sessions.values()].find((s) => s.identity === identity);
+  }
+
+  /** Sends to every session except `except`. */
+  broadcast(message: ServerMessage, except?: Session): void {
+    for (const s of this.sessions.values()) if (s !== except) s.send(message);
+  }
+}
