@@ -1,6 +1,8 @@
 // Builds the demo pages into dist/: the speaker page's script bundled with esbuild (ESM,
 // es2022, not minified, with a source map) and its HTML copied beside it. The server
 // serves dist/ under /demo (`/demo/speaker` → speaker.html, `/demo/speaker.js`).
+// The room SDK is bundled on its own too (`/demo/room-client.js`, one ES module), so a
+// page can `import { connect } from '/demo/room-client.js'` without a bundler.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,10 @@ await mkdir(dist, { recursive: true });
 try {
   await build({
     absWorkingDir: here,
-    entryPoints: Object.fromEntries(pages.map((p) => [p, join(src, `${p}.ts`)])),
+    entryPoints: {
+      ...Object.fromEntries(pages.map((p) => [p, join(src, `${p}.ts`)])),
+      'room-client': fileURLToPath(import.meta.resolve('@onair/room-client')),
+    },
     outdir: dist,
     bundle: true,
     format: 'esm',

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, eventually, startServer, type RunningServer } from './support/server.js';
-import { SignalingClient, videoToken } from './support/signaling.js';
+import { hiddenToken, SignalingClient, videoToken } from './support/signaling.js';
 import { callbackReceiver } from './support/callback-receiver.js';
 
 let server: RunningServer;
@@ -170,8 +170,14 @@ describe('in a room', () => {
   test('a hidden participant is invisible to others but can reach them', async () => {
     const a = await SignalingClient.open(server);
     const ja = await a.join(videoToken(server, 'speaker', 'hidden-room'));
+    // an ordinary token may not hide
+    const sneaky = await SignalingClient.open(server);
+    sneaky.send({ type: 'join', token: videoToken(server, 'lurker', 'hidden-room'), hidden: true });
+    expect(await sneaky.next('error')).toMatchObject({ code: 20106, fatal: true, message: expect.stringMatching(/hidden: true/) });
+    expect(await sneaky.closed).toBe(4000);
+
     const h = await SignalingClient.open(server);
-    const jh = await h.join(videoToken(server, 'video-composer-v1', 'hidden-room'), { hidden: true });
+    const jh = await h.join(await hiddenToken(server, 'video-composer-v1', 'hidden-room'), { hidden: true });
     expect(jh.participants.map((p) => p.identity)).toEqual(['speaker']);
     h.send({ type: 'offer', to: ja.participant.sid, sdp: 'v=0 hidden' });
     expect(await a.next('offer')).toEqual({ type: 'offer', from: jh.participant.sid, hidden: true, sdp: 'v=0 hidden' });
@@ -181,7 +187,11 @@ describe('in a room', () => {
     // the hidden one hears about the newcomer; the speaker never heard about the hidden one
     await h.next('participant-joined', (m) => m.participant.identity === 'late');
     expect(a.messages.some((m) => m.type === 'participant-joined' && m.participant.identity === 'video-composer-v1')).toBe(false);
-    for (const c of [a, h, b]) c.ws.close();
+    // when it leaves, peers learn its SID so they can close their connection to it
+    h.send({ type: 'leave' });
+    await a.next('participant-left', (m) => m.participantSid === jh.participant.sid);
+    await b.next('participant-left', (m) => m.participantSid === jh.participant.sid);
+    for (const c of [a, b]) c.ws.close();
   });
 
   test('a dropped socket can resume the same participant within the grace period', async () => {

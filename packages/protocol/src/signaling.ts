@@ -45,7 +45,10 @@ export interface JoinMessage {
   token: string;
   /** room name or SID; used when the token's VideoGrant names no room */
   room?: string;
-  /** a hidden participant (the composer) sees everyone and is seen by no one */
+  /**
+   * a hidden participant (the composer) sees everyone and is seen by no one; only allowed
+   * when the token's VideoGrant has `hidden: true` (else error 20106)
+   */
   hidden?: boolean;
   /** tracks published at join time */
   tracks?: Omit<TrackInfo, 'sid'>[];
@@ -117,6 +120,7 @@ export interface ParticipantJoinedMessage {
   participant: ParticipantInfo;
 }
 
+/** Sent for hidden participants too, so peers can close their connection to one. */
 export interface ParticipantLeftMessage {
   type: 'participant-left';
   participantSid: string;

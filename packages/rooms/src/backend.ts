@@ -9,6 +9,8 @@ export interface AuthenticatedToken {
   identity: string;
   /** the VideoGrant's room (name or SID), when it names one */
   room: string | undefined;
+  /** the VideoGrant allows joining as a hidden participant (`grants.video.hidden`) */
+  mayHide: boolean;
 }
 
 export interface RoomRef {
@@ -25,6 +27,8 @@ export interface RoomsBackend {
    * (ad hoc); a SID of a completed room is refused (53118), an unknown SID too (53106).
    */
   openRoom(nameOrSid: string): Promise<RoomRef>;
+  /** The in-progress room for a name or SID, if there is one; creates nothing. */
+  findRoom(nameOrSid: string): Promise<RoomRef | undefined>;
   /** Persists a connected participant; returns its PA SID. */
   participantConnected(room: RoomRef, identity: string): Promise<string>;
   /** Marks the participant disconnected (end_time, duration). */

@@ -188,16 +188,20 @@ export class RoomServer {
     const wanted = token.room ?? msg.room;
     if (!wanted) throw RoomsError.grants('The access token names no room; pass a room name when connecting');
     if (token.room && msg.room && msg.room !== token.room) {
-      const ref = await this.backend.openRoom(msg.room);
-      if (ref.sid !== token.room && ref.name !== token.room) {
+      // the same room under its other name (SID vs unique name) is fine; nothing is created
+      const named = await this.backend.findRoom(msg.room);
+      if (!named || (named.sid !== token.room && named.name !== token.room)) {
         throw RoomsError.grants(`The access token is for room '${token.room}', not '${msg.room}'`);
       }
+    }
+    const hidden = msg.hidden === true;
+    if (hidden && !token.mayHide) {
+      throw RoomsError.grants('Joining as a hidden participant needs an access token whose VideoGrant has hidden: true');
     }
     const ref = await this.backend.openRoom(wanted);
     if (ws.readyState !== ws.OPEN) return undefined;
     let room = this.rooms.get(ref.sid);
     if (!room) this.rooms.set(ref.sid, (room = new LiveRoom(ref)));
-    const hidden = msg.hidden === true;
 
     // resume after a dropped socket
     const previous = room.byIdentity(token.identity);
@@ -307,7 +311,8 @@ export class RoomServer {
     session.closed = true;
     clearTimeout(session.graceTimer);
     room.sessions.delete(session.sid);
-    if (!session.hidden) room.broadcast({ type: 'participant-left', participantSid: session.sid });
+    // hidden sessions too: peers close their connection to it (without an event)
+    room.broadcast({ type: 'participant-left', participantSid: session.sid });
     for (const t of session.tracks.values()) this.backend.trackRemoved(room.ref, session, t);
     if (room.sessions.size === 0) this.rooms.delete(room.ref.sid);
     this.backend.occupancyChanged(room.ref, room.sessions.size);

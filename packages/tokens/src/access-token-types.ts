@@ -1,6 +1,12 @@
 /** Twilio Video grant (`grants.video`). */
 export interface VideoGrant {
   room?: string;
+  /**
+   * onair extension (as LiveKit's VideoGrant.hidden): the holder may join as a hidden
+   * participant, one that receives everyone's tracks and is seen by no one (the composer).
+   * Twilio's VideoGrant never sets it.
+   */
+  hidden?: boolean;
 }
 
 /** Twilio Live PlaybackGrant payload (AccessToken.PlaybackGrant's `grant`). */

@@ -42,6 +42,18 @@ describe('createAccessToken', () => {
       `{"jti":"${API_KEY_SID}-${IAT}","grants":{"identity":"bob","video":{}},"nbf":${IAT + 10},"iat":${IAT},"exp":${IAT + 3600},"iss":"${API_KEY_SID}","sub":"${ACCOUNT_SID}"}`,
     ],
     [
+      'hidden video grant (onair extension) kept only when true',
+      { identity: 'composer', video: { room: 'RM1', hidden: true } },
+      '{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}',
+      `{"jti":"${API_KEY_SID}-${IAT}","grants":{"identity":"composer","video":{"room":"RM1","hidden":true}},"iat":${IAT},"exp":${IAT + 3600},"iss":"${API_KEY_SID}","sub":"${ACCOUNT_SID}"}`,
+    ],
+    [
+      'hidden false is dropped',
+      { identity: 'carol', video: { room: 'RM1', hidden: false } },
+      '{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}',
+      `{"jti":"${API_KEY_SID}-${IAT}","grants":{"identity":"carol","video":{"room":"RM1"}},"iat":${IAT},"exp":${IAT + 3600},"iss":"${API_KEY_SID}","sub":"${ACCOUNT_SID}"}`,
+    ],
+    [
       'player grant copied verbatim',
       { identity: 'viewer', player: PLAYER, ttl: 86400 },
       '{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}',
@@ -71,6 +83,7 @@ describe('createAccessToken', () => {
     ['unsupported algorithm', { algorithm: 'RS256' as never }],
     ['invalid now', { now: new Date(Number.NaN) }],
     ['video room not a string', { video: { room: 5 as never } }],
+    ['video hidden not a boolean', { video: { hidden: 'yes' as never } }],
     ['player without playbackUrl', { player: { ...PLAYER, playbackUrl: '' } }],
     ['player without playerStreamerSid', { player: { ...PLAYER, playerStreamerSid: undefined as never } }],
   ])('rejects %s with ERR_TOKEN_OPTIONS', async (_name, extra) => {

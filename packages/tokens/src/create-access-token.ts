@@ -79,12 +79,13 @@ export async function createAccessToken(opts: AccessTokenOptions): Promise<strin
     .sign(encoder.encode(apiSecret));
 }
 
-/** Twilio's VideoGrant#toPayload(): `room` only when non-empty. */
+/** Twilio's VideoGrant#toPayload(): `room` only when non-empty; onair's `hidden` only when true. */
 function videoGrantPayload(video: VideoGrant): VideoGrant {
   if (!isRecord(video)) throw TokenError.options('video grant must be an object');
-  const { room } = video;
+  const { room, hidden } = video;
   if (room !== undefined && typeof room !== 'string') throw TokenError.options('video.room must be a string when given');
-  return room ? { room } : {};
+  if (hidden !== undefined && typeof hidden !== 'boolean') throw TokenError.options('video.hidden must be a boolean when given');
+  return { ...(room ? { room } : {}), ...(hidden ? { hidden: true } : {}) };
 }
 
 /** Twilio's PlaybackGrant#toPayload(): the grant object as returned by the API. */

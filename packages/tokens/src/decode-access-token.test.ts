@@ -60,6 +60,7 @@ describe('decodeAccessToken', () => {
     ['grants.identity a number', unsigned({ grants: { identity: 7 } }), 'ERR_TOKEN_GRANTS'],
     ['grants.video a string', unsigned({ grants: { video: 'room' } }), 'ERR_TOKEN_GRANTS'],
     ['grants.video.room a number', unsigned({ grants: { video: { room: 1 } } }), 'ERR_TOKEN_GRANTS'],
+    ['grants.video.hidden a string', unsigned({ grants: { video: { hidden: 'true' } } }), 'ERR_TOKEN_GRANTS'],
     ['grants.player without playbackUrl', unsigned({ grants: { player: { playerStreamerSid: 'VJ1' } } }), 'ERR_TOKEN_GRANTS'],
     ['grants.player an array', unsigned({ grants: { player: [] } }), 'ERR_TOKEN_GRANTS'],
   ])('rejects %s', (_name, token, code) => {

@@ -59,6 +59,9 @@ function assertAccessTokenGrants(grants: unknown): asserts grants is AccessToken
     if (video['room'] !== undefined && typeof video['room'] !== 'string') {
       throw TokenError.grants('Access token grants.video.room must be a string');
     }
+    if (video['hidden'] !== undefined && typeof video['hidden'] !== 'boolean') {
+      throw TokenError.grants('Access token grants.video.hidden must be a boolean');
+    }
   }
   const player = grants['player'];
   if (player !== undefined) {

@@ -1,5 +1,6 @@
 /** A minimal signaling client over a real WebSocket (Node), for protocol-level tests. */
 import type { ServerMessage } from '@onair/protocol';
+import { createAccessToken } from '@onair/tokens';
 import WebSocket from 'ws';
 import { twilio } from './twilio-client.js';
 import type { RunningServer } from './server.js';
@@ -17,6 +18,12 @@ export function videoToken(
   });
   t.addGrant(new AccessToken.VideoGrant(room ? { room } : {}));
   return t.toJwt();
+}
+
+/** A token whose VideoGrant allows joining hidden (onair's `grants.video.hidden`); twilio's VideoGrant cannot say that. */
+export function hiddenToken(server: Pick<RunningServer, 'creds'>, identity: string, room: string): Promise<string> {
+  const { accountSid, apiKeySid, apiSecret } = server.creds;
+  return createAccessToken({ accountSid, apiKeySid, apiSecret, identity, ttl: 600, video: { room, hidden: true } });
 }
 
 export class SignalingClient {

@@ -38,7 +38,7 @@ export class ServerRoomsBackend implements RoomsBackend {
       if (!video || typeof video !== 'object') throw RoomsError.grants('The access token has no VideoGrant');
       if (!verified.identity) throw RoomsError.grants('The access token has no identity');
       const room = typeof video.room === 'string' && video.room ? video.room : undefined;
-      return { identity: verified.identity, room };
+      return { identity: verified.identity, room, mayHide: video.hidden === true };
     } catch (err) {
       throw toRoomsError(err);
     }
@@ -50,6 +50,11 @@ export class ServerRoomsBackend implements RoomsBackend {
     } catch (err) {
       throw toRoomsError(err);
     }
+  }
+
+  async findRoom(nameOrSid: string): Promise<RoomRef | undefined> {
+    const room = await this.rooms.findInProgress(nameOrSid);
+    return room && ref(room);
   }
 
   async participantConnected(room: RoomRef, identity: string): Promise<string> {

@@ -118,6 +118,14 @@ export class RoomService {
    * The in-progress room a client joins: by SID (refused when completed or unknown), or by
    * name, creating an ad-hoc group room when no in-progress room has that name.
    */
+  /** The in-progress room with this SID or unique name, if any (creates nothing). */
+  async findInProgress(nameOrSid: string): Promise<Room | undefined> {
+    const room = isSid(SidPrefix.Room, nameOrSid)
+      ? await this.ctx.store.rooms.get(nameOrSid)
+      : await this.ctx.store.rooms.findByUniqueName(nameOrSid);
+    return room?.status === 'in-progress' ? room : undefined;
+  }
+
   async openForJoin(nameOrSid: string): Promise<Room> {
     if (isSid(SidPrefix.Room, nameOrSid)) {
       const room = await this.ctx.store.rooms.get(nameOrSid);
