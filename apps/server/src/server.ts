@@ -2,6 +2,8 @@
  * Wiring of one onair server: store → services → REST → HTTP listener, with a graceful
  * close that stops timers, drains callbacks and closes the store.
  */
+import { fileURLToPath } from 'node:url';
+import { composerPageUrl } from '@onair/composer';
 import { createServer, type Server } from 'node:http';
 import { RoomServer } from '@onair/rooms';
 import type { AddressInfo } from 'node:net';
@@ -100,6 +102,7 @@ export class OnairServer {
       metrics: createMetrics(this.store),
       isReady: () => this.ready,
       demoDir: opts.demoDir,
+      composerDir: fileURLToPath(composerPageUrl),
     });
     this.http = createServer(app);
     this.roomServer.attach(this.http);

@@ -70,3 +70,13 @@ export type {
   ServerMessage,
   RTCIceCandidateInitLike,
 } from './signaling.js';
+export { IngestCloseCode, COMPOSER_PATH } from './composer.js';
+export type {
+  ComposerVideoCodec,
+  ComposerConfig,
+  IngestHello,
+  IngestStatus,
+  IngestClientMessage,
+  IngestReady,
+  ComposerPageState,
+} from './composer.js';

@@ -20,6 +20,8 @@ export interface AppOptions {
   metrics: Metrics;
   isReady: () => boolean;
   demoDir?: string | undefined;
+  /** the built composer page (served under /composer/ for the MediaProcessor's Chromium) */
+  composerDir?: string | undefined;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -73,6 +75,9 @@ export function createApp(opts: AppOptions): Express {
     res.send(await opts.metrics.registry.metrics());
   });
 
+  if (opts.composerDir) {
+    app.use('/composer', express.static(opts.composerDir, { index: 'composer.html', fallthrough: true }));
+  }
   if (opts.demoDir) {
     app.use('/demo', express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true }));
   }

@@ -1,0 +1,2 @@
+// placeholder until the composer page lands
+process.exit(0);
