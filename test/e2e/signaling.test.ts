@@ -187,6 +187,14 @@ describe('in a room', () => {
     // the hidden one hears about the newcomer; the speaker never heard about the hidden one
     await h.next('participant-joined', (m) => m.participant.identity === 'late');
     expect(a.messages.some((m) => m.type === 'participant-joined' && m.participant.identity === 'video-composer-v1')).toBe(false);
+    // a second composer with the same identity (two streams of one room) does not push the first out
+    const h2 = await SignalingClient.open(server);
+    const jh2 = await h2.join(await hiddenToken(server, 'video-composer-v1', 'hidden-room'), { hidden: true });
+    expect(jh2.participant.sid).not.toBe(jh.participant.sid);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.closeCode).toBeUndefined();
+    expect(h.messages.some((m) => m.type === 'error')).toBe(false);
+    h2.send({ type: 'leave' });
     // when it leaves, peers learn its SID so they can close their connection to it
     h.send({ type: 'leave' });
     await a.next('participant-left', (m) => m.participantSid === jh.participant.sid);

@@ -13,8 +13,9 @@ export class LiveRoom {
     return [...this.sessions.values()].filter((s) => !s.hidden);
   }
 
+  /** The visible session with this identity (identities are unique among visible participants). */
   byIdentity(identity: string): Session | undefined {
-    return [...this.sessions.values()].find((s) => s.identity === identity);
+    return [...this.sessions.values()].find((s) => !s.hidden && s.identity === identity);
   }
 
   /** Sends to every session except `except`. */

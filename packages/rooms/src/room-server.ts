@@ -67,16 +67,18 @@ export class RoomServer {
   }
 
   /** Serves WebSocket upgrades on `/signaling` of an HTTP server. */
+  /** Takes the server's upgrades to SIGNALING_PATH (and leaves others alone). */
   attach(server: Server): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const path = (req.url ?? '').split('?')[0];
-      if (path !== SIGNALING_PATH) return;
-      if (this.closed) {
-        socket.destroy();
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
-    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
+  }
+
+  /** Takes an HTTP upgrade to SIGNALING_PATH; false when the path is not ours. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== SIGNALING_PATH) return false;
+    if (this.closed) socket.destroy();
+    else this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    return true;
   }
 
   get stats() {
@@ -203,8 +205,13 @@ export class RoomServer {
     let room = this.rooms.get(ref.sid);
     if (!room) this.rooms.set(ref.sid, (room = new LiveRoom(ref)));
 
-    // resume after a dropped socket
-    const previous = room.byIdentity(token.identity);
+    // resume after a dropped socket. Hidden sessions (composers) are not unique per identity:
+    // two streams of one room may both use the default composer identity.
+    const previous = hidden
+      ? msg.resume !== undefined
+        ? [...room.sessions.values()].find((s) => s.hidden && s.sid === msg.resume && s.identity === token.identity)
+        : undefined
+      : room.byIdentity(token.identity);
     if (msg.resume && previous && previous.sid === msg.resume && !previous.closed) {
       clearTimeout(previous.graceTimer);
       previous.graceTimer = undefined;
