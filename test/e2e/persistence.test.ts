@@ -3,7 +3,8 @@
  * resources, credentials and signing keys; overdue MaxDurations are enforced on restart.
  */
 import { describe, expect, test } from 'vitest';
-import { api, newDataDir, startServer } from './support/server.js';
+import { processesMatching } from './support/processes.js';
+import { api, eventually, newDataDir, startServer } from './support/server.js';
 import { twilioClient } from './support/twilio-client.js';
 
 describe('restart on the same data dir', () => {
@@ -24,19 +25,21 @@ describe('restart on the same data dir', () => {
       maxDuration: 3000,
     });
 
+    // what a crash does not change (the running processor and its output are checked below)
     const paths = [
       `/v1/Rooms/${room.sid}`,
       `/v1/Rooms/${completed.sid}`,
       `/v1/Rooms?PageSize=50`,
-      `/v1/PlayerStreamers/${streamer.sid}`,
       `/v1/PlayerStreamers/${ended.sid}`,
       `/v1/PlayerStreamers/${streamer.sid}/PlaybackGrant`,
-      `/v1/MediaProcessors/${processor.sid}`,
-      `/v1/MediaProcessors?PageSize=50`,
     ];
+    const processorBefore = (await api(first, 'GET', `/v1/MediaProcessors/${processor.sid}`)).json;
+    expect(processorBefore.status).toBe('started');
     const before = await Promise.all(paths.map((p) => api(first, 'GET', p)));
     const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
     await first.kill();
+    // the job's Chromium and ffmpeg do not outlive the server that ran them
+    await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 10_000);
 
     const second = await startServer({ dataDir });
     expect(second.creds).toEqual(first.creds);
@@ -51,8 +54,19 @@ describe('restart on the same data dir', () => {
     }
     expect(after[0]!.json).toMatchObject({ unique_name: 'persist-me', max_participants: 7, status: 'in-progress' });
     expect(after[1]!.json.status).toBe('completed');
-    expect(after[4]!.json.ended_reason).toBe('ended-via-api');
-    expect(after[5]!.json.grant).toEqual(grant.grant);
+    expect(after[3]!.json.ended_reason).toBe('ended-via-api');
+    expect(after[4]!.json.grant).toEqual(grant.grant);
+
+    // a job does not survive the process that ran it: the processor is ended as a service
+    // error, everything else about it kept; its output ended as disconnected by source
+    const processorAfter = (await api(second, 'GET', `/v1/MediaProcessors/${processor.sid}`)).json;
+    expect(processorAfter).toMatchObject({ status: 'ended', ended_reason: 'internal-service-error' });
+    const { status: _s, ended_reason: _r, date_updated: _d, ...kept } = rebase(processorBefore);
+    expect(processorAfter).toMatchObject(kept);
+    expect((await api(second, 'GET', `/v1/PlayerStreamers/${streamer.sid}`)).json).toMatchObject({
+      status: 'ended',
+      ended_reason: 'stream-disconnected-by-source',
+    });
     expect(await (await fetch(`${second.url}/.well-known/jwks.json`)).json()).toEqual(jwksBefore);
 
     // the unique name is still taken by the in-progress room after the restart

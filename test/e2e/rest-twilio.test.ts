@@ -17,7 +17,8 @@ let client: ReturnType<typeof twilioClient>;
 let hooks: Awaited<ReturnType<typeof callbackReceiver>>;
 
 beforeAll(async () => {
-  server = await startServer();
+  // the MediaProcessors test runs three at once
+  server = await startServer({ env: { ONAIR_MAX_PROCESSORS: '4' } });
   client = twilioClient(server);
   hooks = await callbackReceiver();
 });
@@ -299,7 +300,7 @@ describe('MediaProcessors', () => {
       processors.push(
         await client.media.v1.mediaProcessor.create({
           extension: 'video-composer-v1',
-          extensionContext: JSON.stringify({ room: { name: 'standup' }, outputs: [out.sid] }),
+          extensionContext: JSON.stringify({ room: { name: 'standup' }, outputs: [out.sid], resolution: '320x180' }),
           extensionEnvironment: JSON.stringify({ hideParticipantIdentities: true }),
           statusCallback: hooks.url,
           maxDuration: 900,
@@ -310,7 +311,7 @@ describe('MediaProcessors', () => {
     expect(p.sid).toMatch(/^ZX[0-9a-f]{32}$/);
     expect(p.status).toBe('started');
     expect(p.extension).toBe('video-composer-v1');
-    expect(JSON.parse(p.extensionContext)).toEqual({ room: { name: 'standup' }, outputs: [outputs[0]!.sid] });
+    expect(JSON.parse(p.extensionContext)).toEqual({ room: { name: 'standup' }, outputs: [outputs[0]!.sid], resolution: '320x180' });
 
     const raw = await api(server, 'GET', `/v1/MediaProcessors/${p.sid}`);
     expectFields(raw.json, FIELDS.mediaProcessor);

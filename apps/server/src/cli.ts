@@ -40,6 +40,9 @@ async function serve(args: string[]): Promise<number> {
     logger,
     ice: config.ice,
     demoDir: findDemoDir(),
+    chromePath: config.chromePath,
+    ffmpegPath: config.ffmpegPath,
+    maxProcessors: config.maxProcessors,
   });
   let stopping = false;
   const stop = (signal: string) => {

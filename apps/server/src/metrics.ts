@@ -6,6 +6,12 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
+  /** composer jobs: restarts by what broke, failures by ended_reason, HLS segments written */
+  jobRestarts: Counter<'cause'>;
+  jobFailures: Counter<'reason'>;
+  hlsSegments: Counter;
+  /** composer jobs holding a slot now */
+  jobsRunning: Gauge;
 }
 
 /** A gauge of how many records of a repository have each of `statuses`, read at scrape time. */
@@ -52,5 +58,23 @@ export function createMetrics(store: Store): Metrics {
   statusGauge(registry, 'onair_media_processors', 'Running MediaProcessors', ['started'] as const, (q) =>
     store.mediaProcessors.list(q),
   );
-  return { registry, httpRequests, httpDuration };
+  const jobRestarts = new Counter({
+    name: 'onair_media_processor_restarts_total',
+    help: 'Restarts of a composer job part (chromium, ffmpeg, ingest)',
+    labelNames: ['cause'] as const,
+    registers: [registry],
+  });
+  const jobFailures = new Counter({
+    name: 'onair_media_processor_failures_total',
+    help: 'Composer jobs that failed, by ended_reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const hlsSegments = new Counter({
+    name: 'onair_hls_segments_total',
+    help: 'HLS segments written for PlayerStreamers',
+    registers: [registry],
+  });
+  const jobsRunning = new Gauge({ name: 'onair_media_jobs_running', help: 'Composer jobs running (Chromium + ffmpeg)', registers: [registry] });
+  return { registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning };
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { composerPageUrl } from '@onair/composer';
 import { createServer, type Server } from 'node:http';
 import { RoomServer } from '@onair/rooms';
+import { ComposerRunner } from './media/composer-runner.js';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -43,6 +44,10 @@ export interface OnairServerOptions {
   clock?: () => number;
   /** length of a "minute" for room timeouts (tests shorten it) */
   roomTimeoutMinuteMs?: number;
+  chromePath?: string | undefined;
+  ffmpegPath?: string | undefined;
+  /** concurrent media processors (default from the cores) */
+  maxProcessors?: number | undefined;
 }
 
 export class OnairServer {
@@ -57,6 +62,8 @@ export class OnairServer {
   private readonly ctx: ServiceContext;
   private readonly roomServer: RoomServer;
   private readonly lifecycle: RoomLifecycle;
+  private readonly composer: ComposerRunner;
+  private readonly processors: MediaProcessorService;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -84,7 +91,20 @@ export class OnairServer {
     this.events.on('participantDisconnected', (p) => this.roomServer.kick(p.sid));
     this.events.on('roomEnded', (room) => this.roomServer.closeRoom(room.sid));
     const streamers = new PlayerStreamerService(this.ctx);
-    const processors = new MediaProcessorService(this.ctx, streamers);
+    const metrics = createMetrics(this.store);
+    this.composer = new ComposerRunner({
+      metrics,
+      dataDir: opts.dataDir,
+      credentials: opts.credentials,
+      logger,
+      chromePath: opts.chromePath,
+      ffmpegPath: opts.ffmpegPath,
+      maxProcessors: opts.maxProcessors,
+      localUrl: () => this.localUrl(),
+    });
+    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));
+    this.composer.bind({ processors, streamers });
+    this.events.on('mediaProcessorEnded', (p) => this.composer.stop(p.sid));
     this.grants = new PlaybackGrantService(this.ctx);
     this.maxDuration = new MaxDurationEnforcer(this.ctx, streamers, processors);
     const app = createApp({
@@ -99,13 +119,17 @@ export class OnairServer {
       },
       credentials: opts.credentials,
       logger,
-      metrics: createMetrics(this.store),
+      metrics,
       isReady: () => this.ready,
       demoDir: opts.demoDir,
       composerDir: fileURLToPath(composerPageUrl),
     });
     this.http = createServer(app);
-    this.roomServer.attach(this.http);
+    this.http.on('upgrade', (req, socket, head) => {
+      if (this.roomServer.handleUpgrade(req, socket, head)) return;
+      if (this.composer.manager.handleUpgrade(req, socket, head)) return;
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
     this.http.keepAliveTimeout = 5_000;
   }
 
@@ -122,8 +146,19 @@ export class OnairServer {
         resolve();
       });
     });
+    // jobs do not outlive the process that ran them: a crash left these without media
+    await this.processors.endAllRunning('internal-service-error');
     this.ready = true;
     return http.address() as AddressInfo;
+  }
+
+  /** This server as Chromium on the same machine reaches it. */
+  private localUrl(): string {
+    const address = this.http?.address();
+    if (!address || typeof address === 'string') throw new Error('the server is not listening');
+    const wildcard = address.address === '0.0.0.0' || address.address === '::';
+    const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
   }
 
   /** Graceful stop: refuse new work, finish requests, drain callbacks, close the store. Idempotent. */
@@ -132,6 +167,11 @@ export class OnairServer {
       this.ready = false;
       this.maxDuration.close();
       this.lifecycle.close();
+      // every processor ends with the server: jobs stopped, playlists finalised
+      await this.processors.endAllRunning('internal-service-error').catch((err) =>
+        this.opts.logger.error({ err }, 'ending media processors failed'),
+      );
+      await this.composer.close();
       await this.roomServer.close();
       const http = this.http;
       if (http) {

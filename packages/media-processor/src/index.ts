@@ -1,1 +1,16 @@
-export {};
+/** @onair/media-processor — one supervised Chromium + ffmpeg per MediaProcessor (Node). */
+export { JobManager, defaultMaxJobs, type JobManagerOptions, type JobSlot } from './job-manager.js';
+export {
+  ComposerJob,
+  type ComposerJobSpec,
+  type ComposerJobEvents,
+  type JobFailureReason,
+  type OutputPackager,
+  type RestartCause,
+} from './composer-job.js';
+export { MediaProcessorError, type MediaProcessorErrorCode } from './errors.js';
+export { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings } from './defaults.js';
+export { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
+export { INGEST_PATH_PREFIX } from './ingest-server.js';
+export { resolveChromePath, resolveFfmpegPath } from './binaries.js';
+export type { JobLogger } from './typed-events.js';

@@ -1,1 +1,28 @@
-export {};
+// @onair/player-streamer: HLS origin side. This module: the HLS packager (fMP4 from
+// ffmpeg's stdout → init/segment files + a live playlist) and the ISO-BMFF reader under it.
+export { PlayerStreamerError, Mp4ParseError } from './errors.js';
+export type { PlayerStreamerErrorCode, Mp4ErrorCode, HlsErrorCode, Mp4ErrorContext } from './errors.js';
+export type { EventMap, Listener, ListenerErrorHandler } from './typed-emitter.js';
+
+export { HlsPackager } from './hls/packager.js';
+export { PackagerInput } from './hls/input.js';
+export type { InputState } from './hls/input.js';
+export type { HlsPackagerEvents, SegmentInfo, InputSummary, PackagerState } from './hls/events.js';
+export { HLS_PACKAGER_DEFAULTS, defaultPlaylistTargetDuration } from './hls/options.js';
+export type { HlsPackagerOptions } from './hls/options.js';
+export { PLAYLIST_FILE, initFileName, segmentFileName, isGeneratedName } from './hls/files.js';
+export { renderPlaylist, formatDuration } from './hls/playlist.js';
+export type { PlaylistModel, PlaylistSegment } from './hls/playlist.js';
+
+export { BoxSplitter, DEFAULT_MAX_BOX_SIZE } from './mp4/box-splitter.js';
+export type { Mp4Box, BoxSplitterOptions, SplitterEnd } from './mp4/box-splitter.js';
+export { FragmentedStream } from './mp4/fragmented-stream.js';
+export type { Fragment, InitSection, StreamItem } from './mp4/fragmented-stream.js';
+export { parseMoov, primaryTrack } from './mp4/moov.js';
+export type { MovieInfo, TrackInfo, TrackKind, SampleDefaults } from './mp4/moov.js';
+export { parseMoof, TFHD, TRUN } from './mp4/moof.js';
+export type { MovieFragment, TrackFragment, TrackFragmentHeader, TrackRun, TrackRunSample } from './mp4/moof.js';
+export { summarizeFragment, resolveSamples } from './mp4/fragment-summary.js';
+export type { FragmentSummary, TrackFragmentSummary, ResolvedSample } from './mp4/fragment-summary.js';
+export { decodeSampleFlags, isSyncSample } from './mp4/sample-flags.js';
+export type { SampleFlags } from './mp4/sample-flags.js';

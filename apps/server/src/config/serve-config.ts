@@ -16,6 +16,8 @@ export interface ServeConfig {
   credentials: Partial<Credentials>;
   chromePath: string | undefined;
   ffmpegPath: string | undefined;
+  /** concurrent media processors; undefined: derived from the cores */
+  maxProcessors: number | undefined;
   logLevel: string;
   ice: {
     servers: IceServerInfo[];
@@ -48,11 +50,19 @@ Options (each also settable from the environment):
 
 Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
 Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
-Media tools: CHROME_PATH, FFMPEG_PATH.
+Media: CHROME_PATH, FFMPEG_PATH (found when unset), ONAIR_MAX_PROCESSORS (concurrent
+media processors; default from the number of cores).
 ICE: ONAIR_ICE_SERVERS (JSON list of {urls, username?, credential?}); TURN REST credentials
 with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function maxProcessors(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
+    throw new ConfigError(`ONAIR_MAX_PROCESSORS must be a whole number from 1 to 1000 (got '${value}')`);
+  }
+  return Number(value);
+}
 
 function port(value: string, from: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) {
@@ -147,6 +157,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     },
     chromePath: env.CHROME_PATH || undefined,
     ffmpegPath: env.FFMPEG_PATH || undefined,
+    maxProcessors: env.ONAIR_MAX_PROCESSORS ? maxProcessors(env.ONAIR_MAX_PROCESSORS) : undefined,
     logLevel: level,
     ice: iceServers(env),
   };

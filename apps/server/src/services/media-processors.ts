@@ -11,7 +11,13 @@ import { ApiError } from '../http/api-error.js';
 import type { MediaProcessor } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
 import { findBySid } from './find.js';
-import { check, composerContextSchema, composerEnvironmentSchema } from './extension-context.js';
+import {
+  check,
+  composerContextSchema,
+  composerEnvironmentSchema,
+  type ComposerContext,
+  type ComposerEnvironment,
+} from './extension-context.js';
 import { isActiveStreamer, type PlayerStreamerService } from './player-streamers.js';
 
 export interface CreateMediaProcessorInput {
@@ -35,10 +41,20 @@ function parseJson(parameter: string, raw: string): unknown {
   }
 }
 
+/** Runs a processor's media (the composer job); absent, processors record state only. */
+export interface MediaRunner {
+  /** Reserves capacity, or throws an ApiError (429 when full, 503 when media tools are missing). */
+  reserve(): {
+    start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
+    release(): void;
+  };
+}
+
 export class MediaProcessorService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly streamers: PlayerStreamerService,
+    private readonly media?: MediaRunner,
   ) {}
 
   async create(input: CreateMediaProcessorInput): Promise<MediaProcessor> {
@@ -47,9 +63,11 @@ export class MediaProcessorService {
     }
     const context = check(composerContextSchema, parseJson('ExtensionContext', input.extensionContext));
     if (!context.ok) throw invalid('ExtensionContext', context.message);
+    let environment: ComposerEnvironment = {};
     if (input.extensionEnvironment !== undefined) {
       const env = check(composerEnvironmentSchema, parseJson('ExtensionEnvironment', input.extensionEnvironment));
       if (!env.ok) throw invalid('ExtensionEnvironment', env.message);
+      environment = env.value;
     }
     const outputs = [...new Set(context.value.outputs)];
     const busy = await this.activeOutputs();
@@ -79,10 +97,24 @@ export class MediaProcessorService {
       statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
       maxDuration: input.maxDuration ?? Limits.maxDurationDefault,
     };
-    await this.ctx.store.mediaProcessors.insert(processor);
+    const slot = this.media?.reserve();
+    try {
+      await this.ctx.store.mediaProcessors.insert(processor);
+    } catch (err) {
+      slot?.release();
+      throw err;
+    }
     this.ctx.logger.info({ mediaProcessorSid: processor.sid, outputs }, 'media processor created');
     this.ctx.events.emit('mediaProcessorCreated', processor);
     this.notify(processor, 'media-processor-started');
+    if (slot) {
+      try {
+        await slot.start(processor, context.value, environment);
+      } catch (err) {
+        this.ctx.logger.error({ err, mediaProcessorSid: processor.sid }, 'media processor could not start');
+        return this.fail(processor, 'internal-service-error');
+      }
+    }
     return processor;
   }
 
@@ -120,6 +152,12 @@ export class MediaProcessorService {
       if (streamer) await this.streamers.end(streamer, 'stream-disconnected-by-source');
     }
     return updated;
+  }
+
+  /** Ends every running processor (the server stops, or stopped without ending them). */
+  async endAllRunning(reason: MediaProcessorEndedReason): Promise<void> {
+    const running = await this.ctx.store.mediaProcessors.list({ filter: { status: 'started' }, order: 'asc', limit: -1 });
+    for (const p of running) await this.end(p, reason);
   }
 
   /** PlayerStreamer SID → the running processor that feeds it. */

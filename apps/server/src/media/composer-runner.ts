@@ -1,0 +1,173 @@
+/**
+ * Runs a MediaProcessor's media: reserves a job slot, opens one HLS packager per output in
+ * the streamer's storage directory, starts the composer job and turns its events into
+ * status changes (streamer started on its first segment, processor failed with a reason).
+ */
+import { join } from 'node:path';
+import { ErrorCode } from '@onair/protocol';
+import { JobManager, MediaProcessorError, type ComposerJob, type OutputPackager } from '@onair/media-processor';
+import { HlsPackager } from '@onair/player-streamer';
+import { createAccessToken } from '@onair/tokens';
+import type { Logger } from 'pino';
+import type { Credentials } from '../config/credentials.js';
+import type { Metrics } from '../metrics.js';
+import { ApiError } from '../http/api-error.js';
+import type { ComposerContext, ComposerEnvironment } from '../services/extension-context.js';
+import type { MediaProcessorService } from '../services/media-processors.js';
+import type { PlayerStreamerService } from '../services/player-streamers.js';
+import type { MediaProcessor } from '../store/records.js';
+
+export const DEFAULT_COMPOSER_IDENTITY = 'video-composer-v1';
+const DEFAULT_RESOLUTION = '1280x720';
+const DEFAULT_AUDIO_KBPS = 128;
+/** access tokens of the composer page: long enough for a whole job (MaxDuration ≤ 25 h; it rejoins with a new one after a restart) */
+const COMPOSER_TOKEN_TTL = 86_400;
+
+export interface ComposerRunnerOptions {
+  dataDir: string;
+  credentials: Credentials;
+  logger: Logger;
+  chromePath?: string | undefined;
+  ffmpegPath?: string | undefined;
+  maxProcessors?: number | undefined;
+  /** the server's URL as seen from this machine (set once listening) */
+  localUrl: () => string;
+  metrics: Metrics;
+}
+
+/** Services the runner reports to (bound after construction: they depend on the runner too). */
+export interface RunnerServices {
+  processors: MediaProcessorService;
+  streamers: PlayerStreamerService;
+}
+
+/** A reserved slot for one processor. */
+export interface MediaSlot {
+  start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
+  release(): void;
+}
+
+export const streamDir = (dataDir: string, streamerSid: string) => join(dataDir, 'streams', streamerSid);
+
+export class ComposerRunner {
+  readonly manager: JobManager;
+  private services: RunnerServices | undefined;
+
+  constructor(private readonly opts: ComposerRunnerOptions) {
+    const { credentials } = opts;
+    this.manager = new JobManager({
+      chromePath: opts.chromePath,
+      ffmpegPath: opts.ffmpegPath,
+      maxJobs: opts.maxProcessors,
+      localUrl: opts.localUrl,
+      logger: opts.logger,
+      mintToken: (identity, room) =>
+        createAccessToken({
+          accountSid: credentials.accountSid,
+          apiKeySid: credentials.apiKeySid,
+          apiSecret: credentials.apiSecret,
+          identity,
+          ttl: COMPOSER_TOKEN_TTL,
+          video: { room, hidden: true },
+        }),
+    });
+  }
+
+  bind(services: RunnerServices): void {
+    this.services = services;
+  }
+
+  /** Reserves a slot before the processor is stored; throws ApiError 429/503 when it cannot run. */
+  reserve(): MediaSlot {
+    let slot;
+    try {
+      slot = this.manager.reserve();
+    } catch (err) {
+      if (err instanceof MediaProcessorError && err.code === 'ERR_CAPACITY') {
+        throw new ApiError(429, ErrorCode.TooManyRequests, err.message);
+      }
+      if (err instanceof MediaProcessorError) throw new ApiError(503, ErrorCode.ServiceUnavailable, err.message);
+      throw err;
+    }
+    return {
+      release: () => slot.release(),
+      start: async (processor, context, env) => {
+        let outputs: { sid: string; packager: OutputPackager }[];
+        try {
+          outputs = await Promise.all(processor.outputs.map(async (sid) => ({ sid, packager: await this.packager(sid) })));
+        } catch (err) {
+          slot.release();
+          throw err;
+        }
+        const [width, height] = (context.resolution ?? DEFAULT_RESOLUTION).split('x').map(Number) as [number, number];
+        const job = slot.start({
+          id: processor.sid,
+          room: context.room.name,
+          identity: context.identity ?? DEFAULT_COMPOSER_IDENTITY,
+          outputs,
+          width,
+          height,
+          videoCodec: 'h264',
+          hideParticipantIdentities: env.hideParticipantIdentities ?? false,
+          backgroundColor: env.backgroundColor ?? '#000000',
+          audioKbps: context.audioBitrate ?? DEFAULT_AUDIO_KBPS,
+        });
+        this.watch(job);
+      },
+    };
+  }
+
+  stop(processorSid: string): Promise<void> {
+    return this.manager.stop(processorSid);
+  }
+
+  close(): Promise<void> {
+    return this.manager.close();
+  }
+
+  private async packager(streamerSid: string): Promise<OutputPackager> {
+    const packager = await HlsPackager.open({
+      dir: streamDir(this.opts.dataDir, streamerSid),
+      targetDurationSec: this.manager.media.segmentSeconds,
+      windowSegments: this.manager.media.windowSegments,
+    });
+    packager.on('segment', () => this.opts.metrics.hlsSegments.inc());
+    packager.on('error', (err) => this.opts.logger.error({ err, playerStreamerSid: streamerSid }, 'HLS packaging failed'));
+    return {
+      input: () => {
+        const input = packager.input();
+        return {
+          write: (chunk: Buffer) => void input.write(chunk),
+          end: async () => {
+            await input.end();
+          },
+        };
+      },
+      finish: () => packager.finish(),
+      onSegment: (listener) => packager.on('segment', listener),
+    };
+  }
+
+  private watch(job: ComposerJob): void {
+    const sid = job.spec.id;
+    const services = () => {
+      if (!this.services) throw new Error('ComposerRunner.bind() was not called');
+      return this.services;
+    };
+    const report = (what: string, p: Promise<unknown>) =>
+      p.catch((err) => this.opts.logger.error({ err, mediaProcessorSid: sid }, `could not record ${what}`));
+    job.on('firstSegment', (streamerSid) => {
+      const { streamers } = services();
+      void report('streamer start', streamers.find(streamerSid).then((s) => streamers.start(s)));
+    });
+    const { metrics } = this.opts;
+    metrics.jobsRunning.set(this.manager.running);
+    job.on('closed', () => metrics.jobsRunning.set(this.manager.running));
+    job.on('restarted', (cause) => metrics.jobRestarts.inc({ cause }));
+    job.on('failed', (reason) => {
+      metrics.jobFailures.inc({ reason });
+      const { processors } = services();
+      void report('processor failure', processors.find(sid).then((p) => processors.fail(p, reason)));
+    });
+  }
+}

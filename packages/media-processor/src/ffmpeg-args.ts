@@ -1,0 +1,76 @@
+/**
+ * ffmpeg's command line for one recording: Matroska/WebM (H.264 or VP8 + Opus) from the
+ * composer page on stdin, fragmented MP4 (H.264 + AAC, one fragment per keyframe) on stdout
+ * for the HLS packager. Pure, so the choices are tested without running ffmpeg.
+ *
+ * - H.264 recordings are copied: the page already set the keyframe interval to the segment
+ *   target, and copying costs ffmpeg almost nothing (FACTS: ~0.035 cores).
+ * - VP8 recordings (Chromium without H.264 in MediaRecorder) are re-encoded with libx264,
+ *   keyframes forced at the segment target.
+ * - Audio is always re-encoded to AAC (MediaRecorder cannot record AAC).
+ */
+import type { ComposerVideoCodec } from '@onair/protocol';
+
+export interface FfmpegArgsInput {
+  videoCodec: ComposerVideoCodec;
+  /** the segment target, s: the keyframe interval of re-encoded video */
+  segmentSeconds: number;
+  frameRate: number;
+  width: number;
+  height: number;
+  /** AAC bitrate, kb/s */
+  audioKbps: number;
+  /** libx264 preset for re-encoding */
+  x264Preset: string;
+}
+
+/** Video bitrate for re-encoding, scaled from 2.5 Mb/s at 720p30 by pixels and frame rate. */
+export function videoBitrate(width: number, height: number, frameRate: number): number {
+  const scaled = 2_500_000 * ((width * height) / (1280 * 720)) * (frameRate / 30);
+  return Math.round(Math.min(8_000_000, Math.max(300_000, scaled)) / 1000) * 1000;
+}
+
+export function ffmpegArgs(input: FfmpegArgsInput): string[] {
+  const video =
+    input.videoCodec === 'h264'
+      ? ['-c:v', 'copy']
+      : (() => {
+          const kbps = Math.round(videoBitrate(input.width, input.height, input.frameRate) / 1000);
+          const gop = Math.max(1, Math.round(input.segmentSeconds * input.frameRate));
+          return [
+            '-c:v', 'libx264',
+            '-preset', input.x264Preset,
+            '-tune', 'zerolatency',
+            '-pix_fmt', 'yuv420p',
+            '-b:v', `${kbps}k`,
+            '-maxrate', `${kbps}k`,
+            '-bufsize', `${kbps * 2}k`,
+            '-g', String(gop),
+            '-keyint_min', String(gop),
+            '-sc_threshold', '0',
+            '-force_key_frames', `expr:gte(t,n_forced*${input.segmentSeconds})`,
+          ];
+        })();
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel', 'warning',
+    // Matroska names its tracks and codecs in its header: no need to sit on the first
+    // seconds of the stream probing it (ffmpeg's default analyzeduration is 5 s)
+    '-probesize', '65536',
+    '-analyzeduration', '0',
+    '-fflags', '+genpts+nobuffer',
+    '-f', 'matroska', // reads WebM too
+    '-i', 'pipe:0',
+    '-map', '0:v:0',
+    '-map', '0:a:0?',
+    ...video,
+    '-c:a', 'aac',
+    '-b:a', `${input.audioKbps}k`,
+    '-ar', '48000',
+    '-ac', '2',
+    '-f', 'mp4',
+    '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    'pipe:1',
+  ];
+}

@@ -1,0 +1,94 @@
+/** The ingest endpoint over a real HTTP server and real WebSockets. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { IngestServer } from './ingest-server.js';
+
+let http: Server;
+let ingest: IngestServer;
+let base: string;
+
+beforeEach(async () => {
+  ingest = new IngestServer({ helloTimeoutMs: 300, maxPayload: 1024 * 1024 });
+  http = createServer((_req, res) => res.writeHead(404).end());
+  http.on('upgrade', (req, socket, head) => {
+    if (!ingest.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  base = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  ingest.close();
+  await new Promise<void>((r) => http.close(() => r()));
+});
+
+const hello = (secret: string) =>
+  JSON.stringify({ type: 'hello', secret, mimeType: 'video/x-matroska;codecs=avc1,opus', videoCodec: 'h264', width: 640, height: 360, frameRate: 30 });
+
+function open(path: string) {
+  const ws = new WebSocket(base + path);
+  const messages: string[] = [];
+  ws.on('message', (d) => messages.push(d.toString()));
+  const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, messages, closed, opened };
+}
+
+describe('IngestServer', () => {
+  test('accepts the right secret, says ready, and delivers chunks in order', async () => {
+    const chunks: Buffer[] = [];
+    const closes: number[] = [];
+    const reg = ingest.register('ZXjob', 's3cret-s3cret', (socket) => {
+      expect(socket.hello).toMatchObject({ videoCodec: 'h264', width: 640, secret: '' });
+      socket.ready();
+      return { chunk: (c) => chunks.push(c), status: () => undefined, closed: (code) => closes.push(code) };
+    });
+    expect(reg.path).toBe('/internal/ingest/ZXjob');
+    const c = open(reg.path);
+    await c.opened;
+    c.ws.send(hello('s3cret-s3cret'));
+    await expect.poll(() => c.messages).toEqual(['{"type":"ready"}']);
+    for (const b of [Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from('two'), Buffer.from('three')]) c.ws.send(b);
+    await expect.poll(() => chunks.length).toBe(3);
+    expect(Buffer.concat(chunks).toString('latin1')).toBe('\x1a\x45\xdf\xa3twothree');
+    c.ws.close(1000);
+    await expect.poll(() => closes).toEqual([1000]);
+  });
+
+  test.each([
+    ['a wrong secret', hello('nope')],
+    ['a binary first message', Buffer.from('data')],
+    ['a malformed hello', '{"type":"hello"}'],
+  ])('closes with 4003 on %s, and accepts nothing', async (_name, first) => {
+    let accepted = 0;
+    const reg = ingest.register('ZXjob', 's3cret-s3cret', () => {
+      accepted++;
+      return { chunk: () => undefined, status: () => undefined, closed: () => undefined };
+    });
+    const c = open(reg.path);
+    await c.opened;
+    c.ws.send(first);
+    expect(await c.closed).toBe(4003);
+    expect(accepted).toBe(0);
+  });
+
+  test('closes with 4003 when no hello comes in time', async () => {
+    const reg = ingest.register('ZXjob', 'x'.repeat(16), () => ({ chunk: () => undefined, status: () => undefined, closed: () => undefined }));
+    const c = open(reg.path);
+    await c.opened;
+    expect(await c.closed).toBe(4003);
+  });
+
+  test('refuses unknown and unregistered jobs with 404', async () => {
+    const reg = ingest.register('ZXjob', 'x'.repeat(16), () => ({ chunk: () => undefined, status: () => undefined, closed: () => undefined }));
+    reg.unregister();
+    for (const path of [reg.path, '/internal/ingest/ZXother', '/internal/ingest/..%2F..%2Fetc']) {
+      const c = open(path);
+      await expect(c.opened).rejects.toThrow(/404/);
+    }
+  });
+});

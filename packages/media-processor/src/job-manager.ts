@@ -1,0 +1,146 @@
+/**
+ * Runs composer jobs: admission (at most `maxJobs` at once, slots reserved before the
+ * MediaProcessor record exists), the shared ingest endpoint, and shutdown of every job.
+ */
+import { availableParallelism } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { resolveChromePath, resolveFfmpegPath } from './binaries.js';
+import { ComposerJob, type ComposerJobSpec } from './composer-job.js';
+import { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings } from './defaults.js';
+import { MediaProcessorError } from './errors.js';
+import { IngestServer } from './ingest-server.js';
+import type { JobLogger } from './typed-events.js';
+
+export interface JobManagerOptions {
+  /** explicit binaries (CHROME_PATH / FFMPEG_PATH); found when absent */
+  chromePath?: string | undefined;
+  ffmpegPath?: string | undefined;
+  /** concurrent jobs; default {@link defaultMaxJobs} */
+  maxJobs?: number | undefined;
+  localUrl: () => string;
+  mintToken: (identity: string, room: string) => Promise<string>;
+  logger: JobLogger;
+  timings?: Partial<JobTimings>;
+  media?: Partial<MediaSettings>;
+}
+
+/**
+ * Default concurrency from the cores: a 720p job costs ~0.5–0.6 cores (Chromium decoding the
+ * participants and encoding H.264, FACTS.md), and the server and rooms need some too.
+ */
+export function defaultMaxJobs(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores * 0.75 / 0.6));
+}
+
+/** A reserved slot: start a job in it, or release it. */
+export interface JobSlot {
+  start(spec: ComposerJobSpec): ComposerJob;
+  release(): void;
+}
+
+export class JobManager {
+  readonly maxJobs: number;
+  readonly media: MediaSettings;
+  private readonly timings: JobTimings;
+  private readonly ingest: IngestServer;
+  /** running jobs (they hold a slot) */
+  private readonly jobs = new Map<string, ComposerJob>();
+  /** jobs told to stop and still finishing (they no longer hold a slot) */
+  private readonly stopping = new Set<ComposerJob>();
+  private reserved = 0;
+  private closed = false;
+  private binaries: { chrome: string; ffmpeg: string } | undefined;
+
+  constructor(private readonly opts: JobManagerOptions) {
+    this.maxJobs = opts.maxJobs ?? defaultMaxJobs();
+    this.timings = { ...jobTimingDefaults, ...opts.timings };
+    this.media = { ...mediaDefaults, ...opts.media };
+    this.ingest = new IngestServer({ helloTimeoutMs: 10_000, maxPayload: 16 * 1024 * 1024 });
+  }
+
+  get running(): number {
+    return this.jobs.size;
+  }
+
+  get(id: string): ComposerJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /**
+   * Reserves a slot, or throws ERR_CAPACITY when `maxJobs` are running or reserved, or
+   * ERR_BINARY_NOT_FOUND when Chromium or ffmpeg is missing.
+   */
+  reserve(): JobSlot {
+    if (this.closed) throw new MediaProcessorError('ERR_STOPPED', 'The server is shutting down');
+    if (this.jobs.size + this.reserved >= this.maxJobs) {
+      throw new MediaProcessorError(
+        'ERR_CAPACITY',
+        `This server runs at most ${this.maxJobs} media processor${this.maxJobs === 1 ? '' : 's'} at once; end one or raise ONAIR_MAX_PROCESSORS`,
+      );
+    }
+    const binaries = this.resolveBinaries();
+    this.reserved++;
+    let used = false;
+    const settle = () => {
+      if (used) return false;
+      used = true;
+      this.reserved--;
+      return true;
+    };
+    return {
+      release: () => void settle(),
+      start: (spec) => {
+        if (!settle()) throw new Error('slot already used');
+        const job = new ComposerJob(spec, {
+          chromePath: binaries.chrome,
+          ffmpegPath: binaries.ffmpeg,
+          ingest: this.ingest,
+          localUrl: this.opts.localUrl,
+          mintToken: this.opts.mintToken,
+          logger: this.opts.logger,
+          timings: this.timings,
+          media: this.media,
+        });
+        this.jobs.set(spec.id, job);
+        job.once('closed', () => {
+          if (this.jobs.get(spec.id) === job) this.jobs.delete(spec.id);
+          this.stopping.delete(job);
+        });
+        job.start();
+        return job;
+      },
+    };
+  }
+
+  /**
+   * Stops one job (no-op when unknown); resolves when its processes are gone. Its slot is
+   * free at once: stopping takes a few seconds and is bounded.
+   */
+  async stop(id: string): Promise<void> {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    this.jobs.delete(id);
+    this.stopping.add(job);
+    await job.stop();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return this.ingest.handleUpgrade(req, socket, head);
+  }
+
+  /** Stops every job (playlists finalised) and the ingest endpoint. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.jobs.values(), ...this.stopping].map((j) => j.stop()));
+    this.ingest.close();
+  }
+
+  private resolveBinaries(): { chrome: string; ffmpeg: string } {
+    this.binaries ??= {
+      chrome: resolveChromePath(this.opts.chromePath),
+      ffmpeg: resolveFfmpegPath(this.opts.ffmpegPath),
+    };
+    return this.binaries;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The packager's directory: generated names only, atomic writes.
+ *
+ * Every path is built from a name that matches one of the generated patterns
+ * (`index.m3u8`, `init-<n>.mp4`, `seg-<n>.m4s`, and their dot-prefixed temp files); nothing
+ * from the input stream ever becomes part of a path. A file is written to a temp file in
+ * the same directory and renamed over its final name, so a reader (the HTTP origin) sees
+ * either the old file or the complete new one, never a partial one. No fsync: readers
+ * share the page cache; durability across a power cut does not matter for live media.
+ */
+import { mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { PlayerStreamerError } from '../errors.js';
+
+export const PLAYLIST_FILE = 'index.m3u8';
+
+const GENERATED = /^(?:index\.m3u8|init-(?:0|[1-9]\d{0,15})\.mp4|seg-(?:0|[1-9]\d{0,15})\.m4s)$/;
+const TEMP = /^\.(?:index\.m3u8|init-\d+\.mp4|seg-\d+\.m4s)\.\d+\.\d+\.tmp$/;
+
+const checkIndex = (what: string, n: number): number => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new PlayerStreamerError('ERR_HLS_UNSAFE_PATH', `${what} must be a non-negative integer, got ${n}`);
+  return n;
+};
+
+export function initFileName(input: number): string {
+  return `init-${checkIndex('input index', input)}.mp4`;
+}
+
+export function segmentFileName(sequence: number): string {
+  return `seg-${checkIndex('segment sequence', sequence)}.m4s`;
+}
+
+export function isGeneratedName(name: string): boolean {
+  return GENERATED.test(name);
+}
+
+export class HlsDirectory {
+  #tempCounter = 0;
+
+  private constructor(readonly path: string) {}
+
+  /** Creates the directory if needed and removes generated files left by an earlier run. */
+  static async open(dir: string): Promise<HlsDirectory> {
+    const path = resolve(dir);
+    try {
+      await mkdir(path, { recursive: true });
+      const stale = (await readdir(path)).filter((name) => GENERATED.test(name) || TEMP.test(name));
+      await Promise.all(stale.map((name) => rm(join(path, name), { force: true })));
+    } catch (error) {
+      throw PlayerStreamerError.io('preparing directory', path, error);
+    }
+    return new HlsDirectory(path);
+  }
+
+  /** The absolute path of a generated file; anything else is refused. */
+  pathOf(name: string): string {
+    if (!GENERATED.test(name) && !TEMP.test(name)) {
+      throw new PlayerStreamerError('ERR_HLS_UNSAFE_PATH', `refusing a file name the packager did not generate: ${JSON.stringify(name)}`);
+    }
+    const path = join(this.path, name);
+    if (dirname(path) !== this.path) throw new PlayerStreamerError('ERR_HLS_UNSAFE_PATH', `refusing path outside ${this.path}`);
+    return path;
+  }
+
+  /** Writes `data` under `name` atomically (temp file + rename). */
+  async writeAtomic(name: string, data: string | readonly Buffer[]): Promise<void> {
+    const target = this.pathOf(name);
+    this.#tempCounter += 1;
+    const temp = this.pathOf(`.${name}.${process.pid}.${this.#tempCounter}.tmp`);
+    try {
+      await writeFile(temp, data, { flag: 'wx' });
+      await rename(temp, target);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw PlayerStreamerError.io('writing', target, error);
+    }
+  }
+
+  /** Deletes a generated file; a file that is already gone is fine. */
+  async remove(name: string): Promise<void> {
+    const target = this.pathOf(name);
+    try {
+      await rm(target, { force: true });
+    } catch (error) {
+      throw PlayerStreamerError.io('deleting', target, error);
+    }
+  }
+}
