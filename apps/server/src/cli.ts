@@ -43,6 +43,7 @@ async function serve(args: string[]): Promise<number> {
     chromePath: config.chromePath,
     ffmpegPath: config.ffmpegPath,
     maxProcessors: config.maxProcessors,
+    composerVideoCodec: config.composerVideoCodec,
   });
   let stopping = false;
   const stop = (signal: string) => {

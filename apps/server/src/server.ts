@@ -48,6 +48,8 @@ export interface OnairServerOptions {
   ffmpegPath?: string | undefined;
   /** concurrent media processors (default from the cores) */
   maxProcessors?: number | undefined;
+  /** what the composer records (default h264) */
+  composerVideoCodec?: 'h264' | 'vp8';
 }
 
 export class OnairServer {
@@ -100,6 +102,7 @@ export class OnairServer {
       chromePath: opts.chromePath,
       ffmpegPath: opts.ffmpegPath,
       maxProcessors: opts.maxProcessors,
+      videoCodec: opts.composerVideoCodec ?? 'h264',
       localUrl: () => this.localUrl(),
     });
     const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));

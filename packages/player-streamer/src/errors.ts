@@ -21,7 +21,7 @@ export type HlsErrorCode =
   | 'ERR_HLS_INVALID_OPTIONS'
   /** `input()` while the previous input has neither ended nor failed. */
   | 'ERR_HLS_INPUT_ACTIVE'
-  /** `write()`/`end()` misuse: writing to an input after `end()`. */
+  /** An input that no longer accepts bytes (ended or failed), e.g. from `input.writable()`. */
   | 'ERR_HLS_INPUT_CLOSED'
   /** `input()` after `finish()`. */
   | 'ERR_HLS_FINISHED'

@@ -18,6 +18,8 @@ export interface ServeConfig {
   ffmpegPath: string | undefined;
   /** concurrent media processors; undefined: derived from the cores */
   maxProcessors: number | undefined;
+  /** what the composer records: h264 (copied by ffmpeg, the default) or vp8 (re-encoded with libx264) */
+  composerVideoCodec: 'h264' | 'vp8';
   logLevel: string;
   ice: {
     servers: IceServerInfo[];
@@ -51,11 +53,20 @@ Options (each also settable from the environment):
 Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
 Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
 Media: CHROME_PATH, FFMPEG_PATH (found when unset), ONAIR_MAX_PROCESSORS (concurrent
-media processors; default from the number of cores).
+media processors; default from the number of cores), ONAIR_COMPOSER_VIDEO_CODEC (h264 |
+vp8: what the composer records; vp8 is re-encoded with libx264, for browsers without H.264).
 ICE: ONAIR_ICE_SERVERS (JSON list of {urls, username?, credential?}); TURN REST credentials
 with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function composerVideoCodec(value: string | undefined): 'h264' | 'vp8' {
+  if (!value) return 'h264';
+  if (value !== 'h264' && value !== 'vp8') {
+    throw new ConfigError(`ONAIR_COMPOSER_VIDEO_CODEC must be h264 or vp8 (got '${value}')`);
+  }
+  return value;
+}
 
 function maxProcessors(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
@@ -158,6 +169,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     chromePath: env.CHROME_PATH || undefined,
     ffmpegPath: env.FFMPEG_PATH || undefined,
     maxProcessors: env.ONAIR_MAX_PROCESSORS ? maxProcessors(env.ONAIR_MAX_PROCESSORS) : undefined,
+    composerVideoCodec: composerVideoCodec(env.ONAIR_COMPOSER_VIDEO_CODEC),
     logLevel: level,
     ice: iceServers(env),
   };

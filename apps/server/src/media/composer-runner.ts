@@ -30,6 +30,8 @@ export interface ComposerRunnerOptions {
   chromePath?: string | undefined;
   ffmpegPath?: string | undefined;
   maxProcessors?: number | undefined;
+  /** what the composer records: h264 (ffmpeg copies it) or vp8 (ffmpeg re-encodes with libx264) */
+  videoCodec: 'h264' | 'vp8';
   /** the server's URL as seen from this machine (set once listening) */
   localUrl: () => string;
   metrics: Metrics;
@@ -107,7 +109,7 @@ export class ComposerRunner {
           outputs,
           width,
           height,
-          videoCodec: 'h264',
+          videoCodec: this.opts.videoCodec,
           hideParticipantIdentities: env.hideParticipantIdentities ?? false,
           backgroundColor: env.backgroundColor ?? '#000000',
           audioKbps: context.audioBitrate ?? DEFAULT_AUDIO_KBPS,
@@ -130,6 +132,8 @@ export class ComposerRunner {
       dir: streamDir(this.opts.dataDir, streamerSid),
       targetDurationSec: this.manager.media.segmentSeconds,
       windowSegments: this.manager.media.windowSegments,
+      // ffmpeg writes one fragment per GOP (frag_keyframe): publish each as soon as it is complete
+      fragmentsEndAtKeyframes: true,
     });
     packager.on('segment', () => this.opts.metrics.hlsSegments.inc());
     packager.on('error', (err) => this.opts.logger.error({ err, playerStreamerSid: streamerSid }, 'HLS packaging failed'));

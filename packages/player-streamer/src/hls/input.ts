@@ -49,9 +49,9 @@ export class PackagerInput {
     readonly index: number,
   ) {
     this.#host = host;
-    const { maxBoxSize, targetDurationSec, playlistTargetDuration } = host.options;
+    const { maxBoxSize, targetDurationSec, playlistTargetDuration, fragmentsEndAtKeyframes } = host.options;
     this.#stream = new FragmentedStream({ maxBoxSize });
-    this.#segmenter = new Segmenter({ targetDurationSec, maxDurationSec: playlistTargetDuration + 0.5 });
+    this.#segmenter = new Segmenter({ targetDurationSec, maxDurationSec: playlistTargetDuration + 0.5, fragmentsEndAtKeyframes });
   }
 
   get state(): InputState {
@@ -70,11 +70,12 @@ export class PackagerInput {
   /**
    * Adds bytes of ffmpeg's stdout, in any chunking. Returns false when the caller should
    * wait for `drained()` before writing more (disk behind), or when the input no longer
-   * accepts bytes (failed: see `state`/`error`). Throws only on misuse: writing after `end()`.
+   * accepts bytes: `state` is then `failed` (see `error`) or `ended`. Never throws: it is
+   * called from a stdout `data` handler, and bytes still arriving after `end()`/`finish()`
+   * (ffmpeg not killed yet) are simply ignored.
    */
   write(chunk: Buffer): boolean {
-    if (this.#state === 'ended') throw new PlayerStreamerError('ERR_HLS_INPUT_CLOSED', `input ${this.index}: write after end()`);
-    if (this.#state === 'failed') return false;
+    if (this.#state !== 'open') return false;
     let items: StreamItem[];
     try {
       items = this.#stream.push(chunk);
@@ -105,7 +106,7 @@ export class PackagerInput {
       } else if (this.#anchorWallMs === undefined) {
         this.#anchorWallMs = this.#host.options.now() - summary.durationSec * 1000;
       }
-      if (result.cut) this.#publish(result.cut);
+      for (const cut of result.cuts) this.#publish(cut);
     }
     return this.#host.hasRoom();
   }

@@ -28,6 +28,12 @@ export interface HlsPackagerOptions {
    * the encoder places keyframes exactly (ffmpeg `-g`, `-sc_threshold 0`).
    */
   readonly playlistTargetDuration?: number;
+  /**
+   * Every fragment of the input ends right before a keyframe (ffmpeg `-movflags
+   * +frag_keyframe` without `-frag_duration`): a segment is published as soon as its last
+   * fragment is complete, one GOP sooner. Default false (parts that end mid-GOP).
+   */
+  readonly fragmentsEndAtKeyframes?: boolean;
   /** Clock in ms since the epoch (tests freeze it); used for EXT-X-PROGRAM-DATE-TIME and lastSegmentAt. */
   readonly now?: () => number;
   /** Largest accepted MP4 box (default 64 MiB); bigger sizes are treated as garbage. */
@@ -53,6 +59,7 @@ export interface ResolvedHlsOptions {
   readonly windowSegments: number;
   readonly keepSegments: number;
   readonly playlistTargetDuration: number;
+  readonly fragmentsEndAtKeyframes: boolean;
   readonly now: () => number;
   readonly maxBoxSize: number;
   readonly highWaterMarkBytes: number;
@@ -94,6 +101,7 @@ export function resolveHlsOptions(options: HlsPackagerOptions): ResolvedHlsOptio
     windowSegments: options.windowSegments,
     keepSegments,
     playlistTargetDuration,
+    fragmentsEndAtKeyframes: options.fragmentsEndAtKeyframes === true,
     now: options.now ?? HLS_PACKAGER_DEFAULTS.now,
     maxBoxSize,
     highWaterMarkBytes,

@@ -66,3 +66,34 @@ describe('Segmenter', () => {
     expect(segmenter.flush()).toBeUndefined();
   });
 });
+
+describe('Segmenter with fragmentsEndAtKeyframes (one fragment per GOP)', () => {
+  /** For each push, the durations of the segments it closed; then the flush. */
+  function timeline(specs: string[], target = 2) {
+    const segmenter = new Segmenter({ targetDurationSec: target, maxDurationSec: 3.5, fragmentsEndAtKeyframes: true });
+    const pushes = specs.map((spec) => durations([...segmenter.push(frag(spec)).cuts]));
+    const last = segmenter.flush();
+    return { pushes, flushed: last ? Number(last.durationSec.toFixed(3)) : undefined };
+  }
+
+  test.each([
+    // the same segments as without the option, each published as soon as its last fragment is in
+    { name: '2 s GOPs: each published with its own fragment', frags: ['K2', 'K2', 'K2'], pushes: [[2], [2], [2]], flushed: undefined },
+    { name: 'jitter near 2 s', frags: ['K1.9', 'K2.1', 'K1.93'], pushes: [[1.9], [2.1], [1.93]], flushed: undefined },
+    { name: '1 s GOPs → 2 s segments, published at the second GOP', frags: ['K1', 'K1', 'K1', 'K1', 'K1'], pushes: [[], [2], [], [2], []], flushed: 1 },
+    { name: '0.6 s GOPs → 1.8 s segments', frags: Array(6).fill('K0.6'), pushes: [[], [], [1.8], [], [], [1.8]], flushed: undefined },
+    { name: 'a short GOP then a long one', frags: ['K0.4', 'K3.3', 'K2'], pushes: [[], [0.4, 3.3], [2]], flushed: undefined },
+  ])('$name', ({ frags, pushes, flushed }) => {
+    const t = timeline(frags);
+    expect(t.pushes).toEqual(pushes);
+    expect(t.flushed).toEqual(flushed);
+  });
+
+  it('agrees with the default mode on the segments themselves', () => {
+    const specs = ['K1.9', 'K2.1', 'K1', 'K1', 'K0.6', 'K0.6', 'K0.6', 'K2'];
+    const eager = new Segmenter({ targetDurationSec: 2, maxDurationSec: 3.5, fragmentsEndAtKeyframes: true });
+    const cut = specs.flatMap((s) => durations([...eager.push(frag(s)).cuts]));
+    const rest = eager.flush();
+    expect([...cut, ...(rest ? durations([rest]) : [])]).toEqual(durations(run(specs).segments));
+  });
+});

@@ -15,6 +15,10 @@
  *   GOPs give 1.8 s segments; 200 ms all-keyframe parts give 2 s segments.
  * - A run without keyframes longer than `maxDurationSec` cannot be cut: decodability wins and
  *   the segment is longer (the packager warns).
+ * - With `fragmentsEndAtKeyframes` (ffmpeg's `frag_keyframe`: each fragment ends where the
+ *   next keyframe begins), the same decision is taken as soon as a fragment is complete,
+ *   with that fragment as the estimate of the next GOP: the segment is published one GOP
+ *   earlier instead of waiting for the next fragment to prove it starts with a keyframe.
  */
 
 export interface SegmenterFragment {
@@ -42,11 +46,15 @@ export interface SegmenterPolicy {
   readonly targetDurationSec: number;
   /** A segment longer than this, rounded, would break EXT-X-TARGETDURATION: TARGETDURATION + 0.5. */
   readonly maxDurationSec: number;
+  /** every fragment ends right before a keyframe: segments may be closed without waiting for the next one */
+  readonly fragmentsEndAtKeyframes?: boolean;
 }
 
 export interface PushResult {
-  /** The segment closed by this fragment, if any. */
+  /** The first segment closed by this fragment, if any (= cuts[0]). */
   readonly cut?: CutSegment;
+  /** Every segment closed by this fragment, in order (at most two: before and after it). */
+  readonly cuts: readonly CutSegment[];
   /** Whether the fragment was dropped (no keyframe to start a segment with). */
   readonly dropped: boolean;
 }
@@ -76,23 +84,24 @@ export class Segmenter {
   push(fragment: SegmenterFragment): PushResult {
     const startSec = fragment.startSec ?? this.#nextStartSec;
     this.#nextStartSec = startSec + fragment.durationSec;
+    const cuts: CutSegment[] = [];
     const open = this.#open;
     if (!open) {
-      if (!fragment.startsWithSync) return { dropped: true };
+      if (!fragment.startsWithSync) return { dropped: true, cuts };
       this.#start(fragment, startSec);
-      return { dropped: false };
-    }
-    if (fragment.startsWithSync && this.#shouldCut(open, fragment.durationSec)) {
-      const cut = this.#close(open);
+    } else if (fragment.startsWithSync && this.#shouldCut(open, fragment.durationSec)) {
+      cuts.push(this.#close(open));
       this.#start(fragment, startSec);
-      return { cut, dropped: false };
+    } else {
+      open.boxes.push(...fragment.boxes);
+      open.bytes += fragment.byteLength;
+      open.durationSec += fragment.durationSec;
+      open.fragments += 1;
+      open.sinceKeyframeSec = fragment.startsWithSync ? fragment.durationSec : open.sinceKeyframeSec + fragment.durationSec;
     }
-    open.boxes.push(...fragment.boxes);
-    open.bytes += fragment.byteLength;
-    open.durationSec += fragment.durationSec;
-    open.fragments += 1;
-    open.sinceKeyframeSec = fragment.startsWithSync ? fragment.durationSec : open.sinceKeyframeSec + fragment.durationSec;
-    return { dropped: false };
+    const now = this.#open;
+    if (this.policy.fragmentsEndAtKeyframes && now && this.#shouldCutAfter(now, fragment.durationSec)) cuts.push(this.#close(now));
+    return cuts.length ? { cut: cuts[0]!, cuts, dropped: false } : { cuts, dropped: false };
   }
 
   /** Closes the open segment, if any (end of input). */
@@ -106,6 +115,13 @@ export class Segmenter {
     const d = open.durationSec;
     const g = Math.max(open.sinceKeyframeSec, arrivingSec);
     return d + g / 2 >= targetDurationSec || d + g > maxDurationSec;
+  }
+
+  /** The next fragment will start with a keyframe: cut now if waiting one more GOP (≈ the last fragment) lands farther from the target. */
+  #shouldCutAfter(open: OpenSegment, lastFragmentSec: number): boolean {
+    const { targetDurationSec, maxDurationSec } = this.policy;
+    const d = open.durationSec;
+    return d + lastFragmentSec / 2 >= targetDurationSec || d + lastFragmentSec > maxDurationSec;
   }
 
   #start(fragment: SegmenterFragment, startSec: number): void {

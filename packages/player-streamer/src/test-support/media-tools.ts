@@ -1,7 +1,6 @@
 /** ffmpeg / ffprobe for integration tests: the npm static ffmpeg 4.1 and @ffprobe-installer's ffprobe. */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import ffprobe from '@ffprobe-installer/ffprobe';

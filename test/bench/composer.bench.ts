@@ -1,0 +1,156 @@
+/**
+ * The composer job (MediaProcessor video-composer-v1 → PlayerStreamer HLS) at 720p30, the
+ * default resolution, in rooms of 2 and 4 fake-camera speakers, against the real CLI:
+ *
+ * - start latency: t0 just before `POST /v1/MediaProcessors` (the PlayerStreamer exists
+ *   already) → `<dataDir>/streams/<VJ…>/index.m3u8` lists its first segment (polled every
+ *   25 ms); also when ffmpeg's first output (init-0.mp4) appeared and when a REST GET of the
+ *   streamer answered `started`. Up to 3 runs per scenario, each a new streamer and
+ *   processor in the same room.
+ * - cost: CPU of the job's processes (its Chromium's whole process group + the server's
+ *   ffmpeg child) over a 20 s window starting 2 s after the first segment of the first run;
+ *   peak memory of the same processes (250 ms samples) from t0 to the window's end, as a sum
+ *   of RSS (over-counts pages Chromium's processes share) and of PSS (what the goal is
+ *   checked against).
+ *
+ * Baseline in the same run: a second server with ONAIR_COMPOSER_VIDEO_CODEC=vp8 (the page
+ * records VP8 and ffmpeg re-encodes it with libx264 veryfast), same rooms, same figures.
+ *
+ * The speakers (one headless Chromium, one window each, fake camera + mic, a full mesh
+ * that the composer joins as one more peer) run on the same 2 cores: their CPU is printed for
+ * context but is not part of the job's. vitest's own table times whole scenarios (speaker
+ * setup included), so the figures that matter are printed in `afterAll`.
+ */
+import { cpus, loadavg } from 'node:os';
+import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { launchBrowser, type Browser } from '../e2e/support/browser.js';
+import { startServer, type RunningServer } from '../e2e/support/server.js';
+import { UsageSampler } from './support/proc-usage.js';
+import {
+  chromiumOf,
+  ffmpegOf,
+  group,
+  measureStart,
+  openSpeakers,
+  sleep,
+  union,
+  type StartSample,
+  type SteadySample,
+} from './support/composer-runs.js';
+import { report, type Scenario } from './support/composer-report.js';
+
+const SIZES = [2, 4] as const;
+const RUNS = 3;
+const STEADY_MS = 20_000;
+const SETTLE_MS = 2_000;
+const SPEAKERS_ALONE_MS = 5_000;
+/** later runs of a scenario only start while the scenario is younger than this (keeps the file under ~6 min) */
+const SCENARIO_BUDGET_MS = 62_000;
+const opts = { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 };
+
+const PATHS = {
+  copy: { env: { ONAIR_COMPOSER_VIDEO_CODEC: 'h264' } },
+  baseline: { env: { ONAIR_COMPOSER_VIDEO_CODEC: 'vp8' } },
+} as const;
+type Path = keyof typeof PATHS;
+
+const servers: Partial<Record<Path, RunningServer>> = {};
+let speakersBrowser: Browser | undefined;
+let browserVersion = '';
+const scenarios: Scenario[] = [];
+const startedAt = performance.now();
+
+beforeAll(async () => {
+  const [copy, baseline] = await Promise.all([startServer({ env: PATHS.copy.env }), startServer({ env: PATHS.baseline.env })]);
+  Object.assign(servers, { copy, baseline });
+  const probe = await launchBrowser();
+  browserVersion = await probe.version();
+  await probe.close();
+});
+
+afterAll(async () => {
+  process.stdout.write(
+    report(scenarios, {
+      cores: cpus().length,
+      browserVersion,
+      runs: RUNS,
+      steadyMs: STEADY_MS,
+      settleMs: SETTLE_MS,
+      speakersAloneMs: SPEAKERS_ALONE_MS,
+      wallSec: (performance.now() - startedAt) / 1000,
+    }),
+  );
+  await speakersBrowser?.close().catch(() => undefined);
+  // SIGTERM ends running processors (their Chromium and ffmpeg); SIGKILL if it hangs
+  await Promise.all(
+    Object.values(servers).map(async (s) => {
+      const stopped = await Promise.race([s.stop().then(() => true), sleep(15_000).then(() => false)]);
+      if (!stopped) await s.kill();
+    }),
+  );
+}, 60_000);
+
+async function runScenario(s: Scenario): Promise<void> {
+  if (s.ran) return;
+  s.ran = true;
+  const t = performance.now();
+  s.load = loadavg()[0]!;
+  const server = servers[s.path]!;
+  const serverPid = server.proc.pid!;
+  let sid: string | undefined;
+  const chromium = chromiumOf(serverPid, () => sid);
+  const ffmpeg = ffmpegOf(serverPid);
+  const sampler = new UsageSampler(250);
+  try {
+    speakersBrowser = await launchBrowser();
+    const room = `bench-composer-${s.path}-${s.size}`;
+    await openSpeakers(speakersBrowser, server, room, s.size);
+    sampler
+      .add('job', union(chromium, ffmpeg), true)
+      .add('chromium', chromium)
+      .add('ffmpeg', ffmpeg)
+      .add('speakers', group(speakersBrowser.process()!.pid!))
+      .add('server', (all) => all.filter((p) => p.pid === serverPid))
+      .start();
+    sampler.beginWindow();
+    await sleep(SPEAKERS_ALONE_MS);
+    s.speakersAlone = sampler.endWindow();
+    for (let run = 0; run < RUNS; run++) {
+      if (run > 0 && performance.now() - t > SCENARIO_BUDGET_MS) break;
+      const { start, steady } = await measureStart({
+        server,
+        room,
+        sampler,
+        setSid: (v) => (sid = v),
+        steadyMs: run === 0 ? STEADY_MS : 0,
+        settleMs: SETTLE_MS,
+      });
+      s.starts.push(start);
+      if (steady) s.steady = steady;
+    }
+  } catch (err) {
+    s.error ??= (err as Error).message.split('\n')[0];
+    throw err;
+  } finally {
+    sampler.stop();
+    await speakersBrowser?.close().catch(() => undefined);
+    speakersBrowser = undefined;
+    s.wallSec = (performance.now() - t) / 1000;
+  }
+}
+
+for (const size of SIZES) {
+  describe(`composer job, 720p30, room of ${size}`, () => {
+    for (const path of ['copy', 'baseline'] as const) {
+      const s: Scenario = { path, size, starts: [] as StartSample[], load: 0 };
+      scenarios.push(s);
+      const name =
+        path === 'copy'
+          ? `copy: H.264 recorded, ffmpeg -c:v copy, ${size} speakers`
+          : `baseline: VP8 recorded, ffmpeg libx264 veryfast, ${size} speakers`;
+      bench(name, () => runScenario(s), opts);
+    }
+  });
+}
+
+export type { SteadySample };

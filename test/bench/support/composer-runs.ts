@@ -1,0 +1,214 @@
+/**
+ * One composer job measured end to end, for `composer.bench.ts`: speakers in a room, then a
+ * PlayerStreamer + MediaProcessor created with the official twilio client, timed from just
+ * before `POST /v1/MediaProcessors` to the first segment listed in the streamer's
+ * `index.m3u8`, optionally held for a steady CPU/memory window, then ended and waited out.
+ *
+ * The job's processes: its Chromium (launched by the server, detached, as the leader of its
+ * own process group; its profile dir `onair-composer-<ZX sid>-…` is on the leader's command
+ * line) with its whole group, plus the ffmpeg children of the server.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, LoggedPage } from '../../e2e/support/browser.js';
+import { probe, readPlaylist, standalone, streamDir } from '../../e2e/support/hls.js';
+import { waitForPlayingVideos } from '../../e2e/support/media.js';
+import { allProcesses, descendants, type ProcInfo } from '../../e2e/support/processes.js';
+import { api, type RunningServer } from '../../e2e/support/server.js';
+import { videoToken } from '../../e2e/support/signaling.js';
+import { openSpeaker, waitForState } from '../../e2e/support/speakers.js';
+import { twilioClient } from '../../e2e/support/twilio-client.js';
+import type { CpuWindow, GroupPeak, Selector, UsageSampler } from './proc-usage.js';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const isFfmpeg = (p: ProcInfo) => /ffmpeg/.test(p.comm) || /\/ffmpeg\b/.test(p.cmdline.split(' ')[0] ?? '');
+
+/** The server's ffmpeg children (one job runs at a time per server here). */
+export const ffmpegOf = (serverPid: number): Selector => (all) => descendants(serverPid, all).filter(isFfmpeg);
+
+/**
+ * The job's Chromium: the server's children whose command line holds `onair-composer-<sid>`
+ * (any composer profile while the sid is not known yet), and every process of their groups.
+ */
+export function chromiumOf(serverPid: number, sid: () => string | undefined): Selector {
+  return (all) => {
+    const marker = `onair-composer-${sid() ?? ''}`;
+    const leaders = descendants(serverPid, all).filter((p) => p.cmdline.includes(marker));
+    const own = new Set([all.find((p) => p.pid === serverPid)?.pgid, all.find((p) => p.pid === process.pid)?.pgid]);
+    const groups = new Set(leaders.map((p) => p.pgid).filter((g) => !own.has(g)));
+    return all.filter((p) => groups.has(p.pgid) || leaders.includes(p));
+  };
+}
+
+/** Both, deduplicated: the job as a whole. */
+export const union = (...selectors: Selector[]): Selector => (all) => [...new Set(selectors.flatMap((s) => s(all)))];
+
+/** A process group (the speakers' Chromium: puppeteer launches it detached, as the leader). */
+export const group = (pgid: number): Selector => (all) => all.filter((p) => p.pgid === pgid);
+
+/** Opens `n` speaker pages in `browser`, one after the other, and waits until each plays the others' video. */
+export async function openSpeakers(browser: Browser, server: RunningServer, room: string, n: number): Promise<LoggedPage[]> {
+  const pages: LoggedPage[] = [];
+  for (let i = 1; i <= n; i++) pages.push(await openSpeaker(browser, server.url, videoToken(server, `speaker-${i}`, room)));
+  await Promise.all(pages.map((p) => waitForState(p, 'connected', 30_000)));
+  for (const p of pages) await waitForPlayingVideos(p, 'li.tile video', n - 1, 30_000);
+  return pages;
+}
+
+/** Figures of one create → first segment run (ms from t0 unless said otherwise). */
+export interface StartSample {
+  /** the POST /v1/MediaProcessors round trip */
+  createMs: number;
+  /** `init-0.mp4` exists: ffmpeg's first output (Chromium up, page joined, recording started) */
+  initMs: number;
+  /** index.m3u8 lists its first segment */
+  firstSegmentMs: number;
+  /** EXTINF of that first segment, s */
+  firstSegmentSec: number;
+  /** GET /v1/PlayerStreamers/{sid} answered `started` */
+  startedMs: number;
+  /** from `update({status: 'ended'})` until no Chromium/ffmpeg of the job is left */
+  stopMs: number;
+}
+
+/** Steady-state figures of a job, over a window after its first segment. */
+export interface SteadySample {
+  window: CpuWindow;
+  /** peaks of the job's processes from t0 to the end of the window */
+  peak: GroupPeak;
+  /** video frames / duration of a segment cut during the window, per ffprobe */
+  fps: number | undefined;
+  /** segments published during the window × their mean EXTINF / wall time (1.0 = real time) */
+  realTime: number | undefined;
+  /** ffmpeg's `-c:v` (copy or libx264) as seen on its command line */
+  ffmpegVideo: string;
+}
+
+export interface RunOptions {
+  server: RunningServer;
+  room: string;
+  sampler: UsageSampler;
+  /** the sampler's selectors read the job's sid through this */
+  setSid: (sid: string | undefined) => void;
+  /** hold a steady window of this many ms, `settleMs` after the first segment (none when 0) */
+  steadyMs: number;
+  settleMs: number;
+  timeoutMs?: number;
+}
+
+/** Polls the playlist every 25 ms from t0: when init-0.mp4 exists and when a segment is listed. */
+async function watchPlaylist(dir: string, t0: number, timeoutMs: number, stop: { failed?: string }) {
+  let initMs: number | undefined;
+  for (;;) {
+    const now = performance.now();
+    if (initMs === undefined && existsSync(join(dir, 'init-0.mp4'))) initMs = now - t0;
+    const playlist = readPlaylist(dir);
+    if (playlist?.segments.length) {
+      return { initMs: initMs ?? now - t0, firstSegmentMs: now - t0, firstSegmentSec: playlist.segments[0]!.duration };
+    }
+    if (stop.failed) throw new Error(stop.failed);
+    if (now - t0 > timeoutMs) throw new Error(`no segment listed in ${dir}/index.m3u8 within ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
+/** Polls the streamer over REST every 50 ms until `started`; a streamer that ends instead fails the run. */
+async function watchStarted(server: RunningServer, sid: string, t0: number, timeoutMs: number, stop: { failed?: string }) {
+  for (;;) {
+    const { json } = await api(server, 'GET', `/v1/PlayerStreamers/${sid}`);
+    const at = performance.now() - t0;
+    if (json?.status === 'started') return at;
+    if (json?.status === 'ended' || json?.status === 'failed') {
+      stop.failed = `the streamer turned ${json.status} (${json.ended_reason}) before started`;
+      throw new Error(stop.failed);
+    }
+    if (stop.failed) throw new Error(stop.failed);
+    if (at > timeoutMs) throw new Error(`streamer not started within ${timeoutMs} ms (status ${json?.status})`);
+    await sleep(50);
+  }
+}
+
+const totalSegments = (dir: string) => {
+  const p = readPlaylist(dir);
+  return p ? { count: p.mediaSequence + p.segments.length, durations: p.segments.map((s) => s.duration) } : { count: 0, durations: [] };
+};
+
+async function steadyWindow(opts: RunOptions, dir: string): Promise<SteadySample> {
+  const { sampler } = opts;
+  await sleep(opts.settleMs);
+  const before = totalSegments(dir).count;
+  sampler.beginWindow();
+  await sleep(opts.steadyMs);
+  const window = sampler.endWindow();
+  const peak = sampler.peak('job');
+  const after = totalSegments(dir);
+  const produced = after.count - before;
+  const mean = after.durations.length ? after.durations.reduce((a, b) => a + b, 0) / after.durations.length : NaN;
+  const ffmpeg = ffmpegOf(opts.server.proc.pid!)(sampler.latest)[0];
+  const ffmpegVideo = /-c:v (\S+)/.exec(ffmpeg?.cmdline ?? '')?.[1] ?? '?';
+  // the newest segment that was published during the window (outside it: ffprobe costs CPU)
+  let fps: number | undefined;
+  const playlist = readPlaylist(dir);
+  const seg = playlist?.segments.at(-1);
+  if (playlist && seg) {
+    const media = await probe(standalone(dir, seg)).catch(() => undefined);
+    if (media && media.videoDuration > 0) fps = media.video.length / media.videoDuration;
+  }
+  return { window, peak, fps, realTime: produced > 0 ? (produced * mean) / window.wallSec : undefined, ffmpegVideo };
+}
+
+/** Ends a processor and waits until its Chromium and ffmpeg are gone; returns how long that took. */
+async function endJob(server: RunningServer, sid: string, timeoutMs = 15_000): Promise<number> {
+  const t = performance.now();
+  await twilioClient(server).media.v1.mediaProcessor(sid).update({ status: 'ended' });
+  const chromium = chromiumOf(server.proc.pid!, () => sid);
+  const ffmpeg = ffmpegOf(server.proc.pid!);
+  for (;;) {
+    const all = allProcesses();
+    if (chromium(all).length + ffmpeg(all).length === 0) return performance.now() - t;
+    if (performance.now() - t > timeoutMs) throw new Error(`processes of ${sid} still running ${timeoutMs} ms after ended`);
+    await sleep(50);
+  }
+}
+
+/** One run: streamer created before t0, processor at t0, measured, optionally held steady, ended. */
+export async function measureStart(opts: RunOptions): Promise<{ start: StartSample; steady?: SteadySample }> {
+  const { server, room, sampler } = opts;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const client = twilioClient(server);
+  const streamer = await client.media.v1.playerStreamer.create();
+  const dir = streamDir(server.dataDir, streamer.sid);
+  let processorSid: string | undefined;
+  let ended = false;
+  const stop: { failed?: string } = {};
+  opts.setSid(undefined);
+  sampler.resetPeaks();
+  try {
+    const t0 = performance.now();
+    const playlist = watchPlaylist(dir, t0, timeoutMs, stop);
+    const creating = client.media.v1.mediaProcessor.create({
+      extension: 'video-composer-v1',
+      extensionContext: JSON.stringify({ room: { name: room }, outputs: [streamer.sid] }),
+    });
+    const started = watchStarted(server, streamer.sid, t0, timeoutMs, stop);
+    playlist.catch(() => undefined);
+    started.catch(() => undefined);
+    const processor = await creating;
+    const createMs = performance.now() - t0;
+    processorSid = processor.sid;
+    opts.setSid(processor.sid);
+    const first = await playlist;
+    const startedMs = await started;
+    const steady = opts.steadyMs > 0 ? await steadyWindow(opts, dir) : undefined;
+    const stopMs = await endJob(server, processor.sid);
+    ended = true;
+    return { start: { createMs, ...first, startedMs, stopMs }, ...(steady ? { steady } : {}) };
+  } catch (err) {
+    stop.failed ??= (err as Error).message;
+    throw err;
+  } finally {
+    if (processorSid && !ended) await endJob(server, processorSid).catch(() => undefined);
+    opts.setSid(undefined);
+  }
+}
