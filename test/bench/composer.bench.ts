@@ -35,7 +35,6 @@ import {
   sleep,
   union,
   type StartSample,
-  type SteadySample,
 } from './support/composer-runs.js';
 import { report, type Scenario } from './support/composer-report.js';
 
@@ -152,5 +151,3 @@ for (const size of SIZES) {
     }
   });
 }
-
-export type { SteadySample };

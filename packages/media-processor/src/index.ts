@@ -13,4 +13,5 @@ export { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings }
 export { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
 export { INGEST_PATH_PREFIX } from './ingest-server.js';
 export { resolveChromePath, resolveFfmpegPath } from './binaries.js';
+export { CHROMIUM_ARGS } from './chromium.js';
 export type { JobLogger } from './typed-events.js';

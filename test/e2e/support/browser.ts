@@ -18,6 +18,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '@onair/media-processor';
 import puppeteer, { type Browser, type ConsoleMessage, type Page } from 'puppeteer-core';
 
 export type { Browser, Page } from 'puppeteer-core';
@@ -29,26 +30,11 @@ export interface LaunchOptions {
   extraArgs?: string[];
 }
 
-/** Flags measured to work headless as root on this kind of machine (FACTS.md). */
-export const BASE_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--autoplay-policy=no-user-gesture-required',
-  // WebRTC between pages over 127.0.0.1 inside a loopback-only network namespace
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  // keep pages that are not in front running
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
+/**
+ * The flags the MediaProcessor's own Chromium uses (measured headless as root, FACTS.md):
+ * WebRTC over 127.0.0.1 with plain host candidates, pages not in front keep running.
+ */
+export const BASE_ARGS: readonly string[] = CHROMIUM_ARGS;
 
 export const FAKE_MEDIA_ARGS: readonly string[] = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 

@@ -1,0 +1,182 @@
+/** The table `composer.bench.ts` prints in afterAll. */
+import type { StartSample, SteadySample } from './composer-runs.js';
+import type { CpuWindow } from './proc-usage.js';
+
+export const GOALS = { firstSegmentMs: 2_500, cores: 0.6, memoryBytes: 500 * 1024 * 1024 } as const;
+
+export interface Scenario {
+  path: 'copy' | 'baseline';
+  size: number;
+  /** 1-minute load average when the scenario started */
+  load: number;
+  starts: StartSample[];
+  steady?: SteadySample;
+  /** the speakers in their room before any job (5 s) */
+  speakersAlone?: CpuWindow;
+  error?: string;
+  ran?: boolean;
+  wallSec?: number;
+}
+
+export interface ReportInfo {
+  cores: number;
+  browserVersion: string;
+  runs: number;
+  steadyMs: number;
+  settleMs: number;
+  speakersAloneMs: number;
+  wallSec: number;
+}
+
+export function median(values: readonly number[]): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const ok = (good: boolean) => (good ? 'met' : 'MISSED');
+const sec = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000).toFixed(2)} s`);
+const cores = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '–' : v.toFixed(2));
+const mb = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(bytes) ? '–' : `${Math.round(bytes / 1024 / 1024)} MB`);
+const signed = (v: number, fmt: (x: number) => string) => (Number.isNaN(v) ? '–' : `${v >= 0 ? '+' : '−'}${fmt(Math.abs(v))}`);
+
+/** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ');
+  return [line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line)];
+}
+
+const label = (s: Scenario) => `${s.path}, ${s.size} speakers`;
+const failed = (s: Scenario) => (s.error ? `  [${s.path}, ${s.size}: ${s.starts.length} run(s), then FAILED: ${s.error}]` : '');
+
+function startRow(s: Scenario): string[] {
+  const x = s.starts;
+  const pick = (f: (v: StartSample) => number) => median(x.map(f));
+  const first = pick((v) => v.firstSegmentMs);
+  const max = Math.max(...x.map((v) => v.firstSegmentMs));
+  return [
+    label(s),
+    `${x.length}`,
+    sec(first),
+    x.length ? sec(max) : '–',
+    x.length ? `${ok(max <= GOALS.firstSegmentMs)} (p50 ${ok(first <= GOALS.firstSegmentMs)})` : '–',
+    sec(pick((v) => v.initMs)),
+    x.length ? `${median(x.map((v) => v.firstSegmentSec)).toFixed(2)} s` : '–',
+    sec(pick((v) => v.startedMs)),
+    sec(pick((v) => v.createMs)),
+    sec(pick((v) => v.stopMs)),
+  ];
+}
+
+function costRow(s: Scenario): string[] {
+  const st = s.steady;
+  if (!st) return [label(s), '–', '', '–', '–', '–', '', '–', '–', '–', '–'];
+  const c = st.window.cores;
+  const pss = st.peak.pss;
+  const memory = pss ?? st.peak.rss;
+  return [
+    label(s),
+    cores(c.job),
+    ok(c.job! <= GOALS.cores),
+    cores(c.chromium),
+    cores(c.ffmpeg),
+    pss === undefined ? '– (unreadable)' : mb(pss),
+    `${ok(memory <= GOALS.memoryBytes)}${pss === undefined ? ' (RSS)' : ''}`,
+    `${mb(st.peak.rss)} (${st.peak.processes})`,
+    st.fps === undefined ? '–' : st.fps.toFixed(1),
+    st.realTime === undefined ? '–' : `${st.realTime.toFixed(2)}×`,
+    st.ffmpegVideo,
+  ];
+}
+
+function contextRow(s: Scenario, info: ReportInfo): string[] {
+  const w = s.steady?.window;
+  return [
+    label(s),
+    s.load.toFixed(2),
+    cores(s.speakersAlone?.cores.speakers),
+    cores(w?.cores.speakers),
+    cores(w?.cores.server),
+    w ? `${w.machineCores.toFixed(2)} of ${info.cores}` : '–',
+    s.wallSec === undefined ? '–' : `${s.wallSec.toFixed(0)} s`,
+  ];
+}
+
+function diffLine(copy: Scenario | undefined, base: Scenario | undefined, size: number): string {
+  const head = `  room of ${size}:`;
+  if (!copy || !base) return `${head} –`;
+  const m = (s: Scenario) => median(s.starts.map((v) => v.firstSegmentMs));
+  const parts = [`first segment p50 ${signed(m(copy) - m(base), (v) => sec(v))}`];
+  const a = copy.steady;
+  const b = base.steady;
+  if (a && b) {
+    parts.push(`job cores ${signed(a.window.cores.job! - b.window.cores.job!, (v) => v.toFixed(2))}`);
+    parts.push(`of which chromium ${signed(a.window.cores.chromium! - b.window.cores.chromium!, (v) => v.toFixed(2))}`);
+    parts.push(`ffmpeg ${signed(a.window.cores.ffmpeg! - b.window.cores.ffmpeg!, (v) => v.toFixed(2))}`);
+    if (a.peak.pss !== undefined && b.peak.pss !== undefined) parts.push(`peak PSS ${signed(a.peak.pss - b.peak.pss, mb)}`);
+    parts.push(`peak RSS sum ${signed(a.peak.rss - b.peak.rss, mb)}`);
+  } else parts.push('cost: – (a steady window is missing)');
+  return `${head} ${parts.join(', ')}`;
+}
+
+export function report(scenarios: Scenario[], info: ReportInfo): string {
+  const ran = scenarios.filter((s) => s.ran);
+  const sizes = [...new Set(scenarios.map((s) => s.size))];
+  const rule = '='.repeat(110);
+  const steadySec = info.steadyMs / 1000;
+  return [
+    '',
+    rule,
+    'Composer job (MediaProcessor video-composer-v1 → PlayerStreamer HLS), 720p30, the real CLI, Chromium and ffmpeg',
+    '  copy     = the default: the page records H.264, ffmpeg copies it (-c:v copy), audio → AAC',
+    '  baseline = ONAIR_COMPOSER_VIDEO_CODEC=vp8 (a second server): the page records VP8, ffmpeg re-encodes it with libx264 veryfast',
+    `  machine: ${info.cores} cores, ${info.browserVersion}; speakers: one headless Chromium, a window each (fake camera + mic),`,
+    '  a full mesh the composer joins as one more (hidden) peer; everything shares the same cores',
+    '',
+    `Start latency: t0 just before POST /v1/MediaProcessors (its PlayerStreamer created before t0) → index.m3u8 lists its first`,
+    `  segment (file polled every 25 ms); up to ${info.runs} runs per row, each a new streamer + processor in the same room. Goal ≤ ${sec(GOALS.firstSegmentMs)}.`,
+    '  "ffmpeg out": init-0.mp4 written (Chromium up, page joined, recording started, ffmpeg\'s first bytes);',
+    '  "streamer started": a REST GET poll (50 ms) of the PlayerStreamer answered started; "end→gone": update(ended) → no Chromium/ffmpeg left',
+    ...table(
+      ['scenario', 'runs', 'first seg p50', 'max', `goal ≤ ${sec(GOALS.firstSegmentMs)}`, 'ffmpeg out p50', '1st EXTINF', 'streamer started p50', 'POST p50', 'end→gone p50'],
+      ran.map(startRow),
+    ),
+    '',
+    `Cost, run 1 of each row: CPU = utime+stime of the job's Chromium (its whole process group) + ffmpeg over ${steadySec} s, from ${info.settleMs / 1000} s after`,
+    '  the first segment, ÷ wall time. Memory = the highest sum over those processes of 250 ms samples, from t0 to the window\'s end.',
+    `  Goals: ≤ ${GOALS.cores} cores; ≤ ${mb(GOALS.memoryBytes)}, checked against the PSS sum (smaps_rollup; each shared page split between its users).`,
+    '  The RSS sum counts pages Chromium\'s processes share once per process, so it over-states the memory held.',
+    '  fps: frames ÷ duration of the last segment (ffprobe, after the window); real time: segment seconds published per wall second',
+    ...table(
+      ['scenario', 'job cores', `≤ ${GOALS.cores}`, 'chromium', 'ffmpeg', 'peak PSS', `≤ ${mb(GOALS.memoryBytes)}`, 'peak RSS sum (procs)', 'fps', 'real time', 'ffmpeg -c:v'],
+      ran.map(costRow),
+    ),
+    '',
+    'Context (not part of the job\'s figures): the 1-minute load average when the row started; the speakers\' Chromium, alone',
+    `  in their room for ${info.speakersAloneMs / 1000} s before any job and during the cost window (each speaker also sends to the composer);`,
+    '  the onair server process (signaling, ingest WebSocket, HLS packaging) and the whole machine during the cost window',
+    ...table(['scenario', 'load', 'speakers alone', 'speakers w/ job', 'server', 'machine busy cores', 'row wall'], ran.map((s) => contextRow(s, info))),
+    '',
+    'copy − baseline (negative: the copy path is cheaper/faster):',
+    ...sizes.map((size) =>
+      diffLine(
+        ran.find((s) => s.size === size && s.path === 'copy'),
+        ran.find((s) => s.size === size && s.path === 'baseline'),
+        size,
+      ),
+    ),
+    '',
+    'per-run samples in run order (first segment / ffmpeg out / streamer started, ms):',
+    ...ran.map(
+      (s) =>
+        `  ${label(s).padEnd(20)} ${s.starts.map((v) => `${Math.round(v.firstSegmentMs)}/${Math.round(v.initMs)}/${Math.round(v.startedMs)}`).join('  ') || '–'}`,
+    ),
+    ...ran.map(failed).filter(Boolean),
+    `  whole file: ${info.wallSec.toFixed(0)} s`,
+    rule,
+    '',
+  ].join('\n');
+}
