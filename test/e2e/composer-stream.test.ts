@@ -178,6 +178,21 @@ describe('MediaProcessor video-composer-v1', () => {
     expect(cb.params.EndedReason).toBe('error-streaming-media');
   }, 180_000);
 
+  test('ending its only PlayerStreamer via the API finalises the playlist and ends the processor', async () => {
+    const { client, streamer, processor, dir } = await startStream({ resolution: '640x360' });
+    await waitForPlaylist(dir, (p) => p.segments.length >= 1);
+    await client.media.v1.playerStreamer(streamer.sid).update({ status: 'ended' });
+    expect((await waitForPlaylist(dir, (p) => p.ended, 10_000)).ended).toBe(true);
+    const ended = await eventually(async () => {
+      const p = await fetchJson(`/v1/MediaProcessors/${processor.sid}`);
+      return p.status !== 'started' ? p : undefined;
+    }, 10_000);
+    expect(ended).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api' });
+    expect(await fetchJson(`/v1/PlayerStreamers/${streamer.sid}`)).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api' });
+    await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
+    noMediaProcessesFor(processor.sid);
+  }, 60_000);
+
   test('MaxDuration=10 ends the job with max-duration-exceeded', async () => {
     const { streamer, processor, dir } = await startStream({ maxDuration: 10, resolution: '640x360' });
     const ended = await eventually(async () => {

@@ -108,6 +108,13 @@ export class OnairServer {
     const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));
     this.composer.bind({ processors, streamers });
     this.events.on('mediaProcessorEnded', (p) => this.composer.stop(p.sid));
+    // a streamer ended on its own stops being fed; its processor's other outputs go on
+    this.events.on('playerStreamerEnded', async (s) => {
+      if (s.endedReason === 'stream-disconnected-by-source') return; // its processor ended first
+      const running = await this.store.mediaProcessors.list({ filter: { status: 'started' }, order: 'asc', limit: -1 });
+      const feeder = running.find((p) => p.outputs.includes(s.sid));
+      if (feeder) await this.composer.outputEnded(feeder.sid, s.sid);
+    });
     this.grants = new PlaybackGrantService(this.ctx);
     this.maxDuration = new MaxDurationEnforcer(this.ctx, streamers, processors);
     const app = createApp({

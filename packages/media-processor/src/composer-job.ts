@@ -85,6 +85,8 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private gotMedia = false;
   private readonly started = new Set<string>();
+  /** outputs ended on their own (their streamer was ended): finalised, fed no more */
+  private readonly endedOutputs = new Set<string>();
   private closing: Promise<void> | undefined;
   readonly codecInUse: { value: ComposerVideoCodec | undefined } = { value: undefined };
 
@@ -127,6 +129,19 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   /** Ends Chromium and ffmpeg and finalises the playlists. Idempotent. */
   stop(): Promise<void> {
     return this.shutdown();
+  }
+
+  /**
+   * Finalises one output (its playlist gets EXT-X-ENDLIST) while the job goes on for the
+   * others. Resolves with how many outputs are still live.
+   */
+  async endOutput(outputSid: string): Promise<number> {
+    const output = this.spec.outputs.find((o) => o.sid === outputSid);
+    if (output && !this.endedOutputs.has(outputSid)) {
+      this.endedOutputs.add(outputSid);
+      await output.packager.finish().catch(() => undefined);
+    }
+    return this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).length;
   }
 
   /** Kills the job's Chromium (tests and fault drills: it restarts like any crash). */
@@ -214,7 +229,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     }
     const { hello } = socket;
     this.codecInUse.value = hello.videoCodec;
-    const inputs = this.spec.outputs.map((o) => o.packager.input());
+    const inputs = this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.input());
     const ffmpeg = new FfmpegRun({
       path: this.deps.ffmpegPath,
       args: ffmpegArgs({
@@ -341,7 +356,9 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
         })(),
         chromium?.kill(),
       ]);
-      await Promise.all(this.spec.outputs.map((o) => o.packager.finish().catch(() => undefined)));
+      await Promise.all(
+        this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.finish().catch(() => undefined)),
+      );
       this.phase = 'closed';
       this.log('info', {}, 'composer job closed');
       this.emit('closed');

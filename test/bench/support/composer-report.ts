@@ -26,6 +26,8 @@ export interface ReportInfo {
   settleMs: number;
   speakersAloneMs: number;
   wallSec: number;
+  /** how the baseline server's ffmpeg ran */
+  baselineNote: string;
 }
 
 export function median(values: readonly number[]): number {
@@ -68,6 +70,24 @@ function startRow(s: Scenario): string[] {
     sec(pick((v) => v.startedMs)),
     sec(pick((v) => v.createMs)),
     sec(pick((v) => v.stopMs)),
+  ];
+}
+
+function stepsRow(s: Scenario): string[] {
+  const x = s.starts;
+  const p50 = (f: (v: StartSample) => number | undefined) => {
+    const values = x.map(f).filter((v): v is number => v !== undefined);
+    return values.length ? sec(median(values)) : '–';
+  };
+  return [
+    label(s),
+    p50((v) => v.createMs),
+    p50((v) => v.log.starting),
+    p50((v) => v.log.pageLoaded),
+    p50((v) => v.log.joined),
+    p50((v) => v.log.recording),
+    p50((v) => v.initMs),
+    p50((v) => v.firstSegmentMs),
   ];
 }
 
@@ -132,7 +152,8 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
     rule,
     'Composer job (MediaProcessor video-composer-v1 → PlayerStreamer HLS), 720p30, the real CLI, Chromium and ffmpeg',
     '  copy     = the default: the page records H.264, ffmpeg copies it (-c:v copy), audio → AAC',
-    '  baseline = ONAIR_COMPOSER_VIDEO_CODEC=vp8 (a second server): the page records VP8, ffmpeg re-encodes it with libx264 veryfast',
+    '  baseline = ONAIR_COMPOSER_VIDEO_CODEC=vp8 (a second server): the page records VP8, ffmpeg re-encodes it with libx264 veryfast,',
+    `             ${info.baselineNote}`,
     `  machine: ${info.cores} cores, ${info.browserVersion}; speakers: one headless Chromium, a window each (fake camera + mic),`,
     '  a full mesh the composer joins as one more (hidden) peer; everything shares the same cores',
     '',
@@ -145,6 +166,12 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
       ran.map(startRow),
     ),
     '',
+    'Where the start goes (p50, from t0): the job\'s own info log lines (ms resolution), then the files',
+    ...table(
+      ['scenario', 'POST answered', 'job starting', 'page loaded', 'composer joined room', 'recording started', 'ffmpeg out', 'first segment'],
+      ran.map(stepsRow),
+    ),
+    '',
     `Cost, run 1 of each row: CPU = utime+stime of the job's Chromium (its whole process group) + ffmpeg over ${steadySec} s, from ${info.settleMs / 1000} s after`,
     '  the first segment, ÷ wall time. Memory = the highest sum over those processes of 250 ms samples, from t0 to the window\'s end.',
     `  Goals: ≤ ${GOALS.cores} cores; ≤ ${mb(GOALS.memoryBytes)}, checked against the PSS sum (smaps_rollup; each shared page split between its users).`,
@@ -154,6 +181,17 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
       ['scenario', 'job cores', `≤ ${GOALS.cores}`, 'chromium', 'ffmpeg', 'peak PSS', `≤ ${mb(GOALS.memoryBytes)}`, 'peak RSS sum (procs)', 'fps', 'real time', 'ffmpeg -c:v'],
       ran.map(costRow),
     ),
+    '  the job\'s PSS at the window\'s start → end, then by process kind at the end (Chromium\'s --type=, ffmpeg):',
+    ...ran
+      .filter((s) => s.steady)
+      .map(
+        (s) =>
+          `    ${label(s).padEnd(22)} ${mb(s.steady!.pssStart)} → ${mb(s.steady!.pssEnd)}; ` +
+          Object.entries(s.steady!.pssByKind)
+            .sort((a, b) => b[1] - a[1])
+            .map(([kind, bytes]) => `${kind} ${mb(bytes)}`)
+            .join(', '),
+      ),
     '',
     'Context (not part of the job\'s figures): the 1-minute load average when the row started; the speakers\' Chromium, alone',
     `  in their room for ${info.speakersAloneMs / 1000} s before any job and during the cost window (each speaker also sends to the composer);`,

@@ -18,7 +18,7 @@ import { api, type RunningServer } from '../../e2e/support/server.js';
 import { videoToken } from '../../e2e/support/signaling.js';
 import { openSpeaker, waitForState } from '../../e2e/support/speakers.js';
 import { twilioClient } from '../../e2e/support/twilio-client.js';
-import type { CpuWindow, GroupPeak, Selector, UsageSampler } from './proc-usage.js';
+import { pssBytes, type CpuWindow, type GroupPeak, type Selector, type UsageSampler } from './proc-usage.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -70,6 +70,42 @@ export interface StartSample {
   startedMs: number;
   /** from `update({status: 'ended'})` until no Chromium/ffmpeg of the job is left */
   stopMs: number;
+  /** the job's own log lines (server at --log-level info), ms from t0 */
+  log: JobMilestones;
+}
+
+/** When the server logged each step of the job's start (ms from t0; ms resolution, wall clock). */
+export interface JobMilestones {
+  /** 'composer job starting' */
+  starting?: number;
+  /** 'composer page loaded' (Chromium launched, page DOMContentLoaded) */
+  pageLoaded?: number;
+  /** 'participant joined' with hidden: true (the composer page in the room) */
+  joined?: number;
+  /** 'recording started' (ingest hello accepted, ffmpeg spawned) */
+  recording?: number;
+}
+
+/** Reads the job's milestones from the server's JSON log lines written since `sinceEpochMs`. */
+export function milestones(stdout: string, sid: string, sinceEpochMs: number): JobMilestones {
+  const out: JobMilestones = {};
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: { time?: number; msg?: string; mediaProcessorSid?: string; hidden?: boolean };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!entry.time || entry.time < sinceEpochMs) continue;
+    const at = entry.time - sinceEpochMs;
+    if (entry.msg === 'participant joined' && entry.hidden) out.joined ??= at;
+    if (entry.mediaProcessorSid !== sid) continue;
+    if (entry.msg === 'composer job starting') out.starting ??= at;
+    else if (entry.msg === 'composer page loaded') out.pageLoaded ??= at;
+    else if (entry.msg === 'recording started') out.recording ??= at;
+  }
+  return out;
 }
 
 /** Steady-state figures of a job, over a window after its first segment. */
@@ -81,14 +117,23 @@ export interface SteadySample {
   fps: number | undefined;
   /** segments published during the window × their mean EXTINF / wall time (1.0 = real time) */
   realTime: number | undefined;
-  /** ffmpeg's `-c:v` (copy or libx264) as seen on its command line */
+  /** ffmpeg's `-c:v` (copy or libx264) and `-r` if any, as seen on its command line */
   ffmpegVideo: string;
+  /** PSS of the job's processes at the window's end, by kind (Chromium's `--type=`, or ffmpeg) */
+  pssByKind: Record<string, number>;
+  /** the job's PSS sum at the window's start and end (growth shows a leak or a filling buffer) */
+  pssStart: number;
+  pssEnd: number;
 }
+
+const pssOf = (procs: ProcInfo[]) => procs.reduce((sum, p) => sum + (pssBytes(p.pid) ?? 0), 0);
 
 export interface RunOptions {
   server: RunningServer;
   room: string;
   sampler: UsageSampler;
+  /** the job's processes (for the PSS breakdown) */
+  job: Selector;
   /** the sampler's selectors read the job's sid through this */
   setSid: (sid: string | undefined) => void;
   /** hold a steady window of this many ms, `settleMs` after the first segment (none when 0) */
@@ -139,14 +184,22 @@ async function steadyWindow(opts: RunOptions, dir: string): Promise<SteadySample
   await sleep(opts.settleMs);
   const before = totalSegments(dir).count;
   sampler.beginWindow();
+  const pssStart = pssOf(opts.job(sampler.latest));
   await sleep(opts.steadyMs);
   const window = sampler.endWindow();
+  const pssEnd = pssOf(opts.job(sampler.latest));
   const peak = sampler.peak('job');
   const after = totalSegments(dir);
   const produced = after.count - before;
   const mean = after.durations.length ? after.durations.reduce((a, b) => a + b, 0) / after.durations.length : NaN;
   const ffmpeg = ffmpegOf(opts.server.proc.pid!)(sampler.latest)[0];
-  const ffmpegVideo = /-c:v (\S+)/.exec(ffmpeg?.cmdline ?? '')?.[1] ?? '?';
+  const rate = / -r (\S+)/.exec(ffmpeg?.cmdline ?? '')?.[1];
+  const ffmpegVideo = (/-c:v (\S+)/.exec(ffmpeg?.cmdline ?? '')?.[1] ?? '?') + (rate ? ` -r ${rate}` : '');
+  const pssByKind: Record<string, number> = {};
+  for (const p of opts.job(sampler.latest)) {
+    const kind = isFfmpeg(p) ? 'ffmpeg' : (/--type=(\S+)/.exec(p.cmdline)?.[1] ?? 'browser');
+    pssByKind[kind] = (pssByKind[kind] ?? 0) + (pssBytes(p.pid) ?? 0);
+  }
   // the newest segment that was published during the window (outside it: ffprobe costs CPU)
   let fps: number | undefined;
   const playlist = readPlaylist(dir);
@@ -155,7 +208,7 @@ async function steadyWindow(opts: RunOptions, dir: string): Promise<SteadySample
     const media = await probe(standalone(dir, seg)).catch(() => undefined);
     if (media && media.videoDuration > 0) fps = media.video.length / media.videoDuration;
   }
-  return { window, peak, fps, realTime: produced > 0 ? (produced * mean) / window.wallSec : undefined, ffmpegVideo };
+  return { window, peak, fps, realTime: produced > 0 ? (produced * mean) / window.wallSec : undefined, ffmpegVideo, pssByKind, pssStart, pssEnd };
 }
 
 /** Ends a processor and waits until its Chromium and ffmpeg are gone; returns how long that took. */
@@ -175,7 +228,7 @@ async function endJob(server: RunningServer, sid: string, timeoutMs = 15_000): P
 /** One run: streamer created before t0, processor at t0, measured, optionally held steady, ended. */
 export async function measureStart(opts: RunOptions): Promise<{ start: StartSample; steady?: SteadySample }> {
   const { server, room, sampler } = opts;
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs ?? 40_000;
   const client = twilioClient(server);
   const streamer = await client.media.v1.playerStreamer.create();
   const dir = streamDir(server.dataDir, streamer.sid);
@@ -186,6 +239,7 @@ export async function measureStart(opts: RunOptions): Promise<{ start: StartSamp
   sampler.resetPeaks();
   try {
     const t0 = performance.now();
+    const t0Epoch = Date.now();
     const playlist = watchPlaylist(dir, t0, timeoutMs, stop);
     const creating = client.media.v1.mediaProcessor.create({
       extension: 'video-composer-v1',
@@ -203,10 +257,17 @@ export async function measureStart(opts: RunOptions): Promise<{ start: StartSamp
     const steady = opts.steadyMs > 0 ? await steadyWindow(opts, dir) : undefined;
     const stopMs = await endJob(server, processor.sid);
     ended = true;
-    return { start: { createMs, ...first, startedMs, stopMs }, ...(steady ? { steady } : {}) };
+    const log = milestones(server.stdout(), processor.sid, t0Epoch);
+    return { start: { createMs, ...first, startedMs, stopMs, log }, ...(steady ? { steady } : {}) };
   } catch (err) {
     stop.failed ??= (err as Error).message;
-    throw err;
+    const processor = processorSid ? (await api(server, 'GET', `/v1/MediaProcessors/${processorSid}`).catch(() => undefined))?.json : undefined;
+    const tail = server.stderr().trim().split('\n').slice(-3).map((l) => l.slice(0, 300));
+    throw new Error(
+      `${(err as Error).message} (processor ${processorSid ?? '–'}: ${processor?.status ?? '?'}` +
+        `${processor?.ended_reason ? ` ${processor.ended_reason}` : ''}; server stderr: ${tail.join(' | ') || '(empty)'})`,
+      { cause: err },
+    );
   } finally {
     if (processorSid && !ended) await endJob(server, processorSid).catch(() => undefined);
     opts.setSid(undefined);

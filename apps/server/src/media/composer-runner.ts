@@ -119,6 +119,20 @@ export class ComposerRunner {
     };
   }
 
+  /**
+   * A streamer ended on its own (via the API or its MaxDuration): its playlist is finalised;
+   * a processor left with no live output ends too (ended-via-api: its outputs were ended).
+   */
+  async outputEnded(processorSid: string, streamerSid: string): Promise<void> {
+    const job = this.manager.get(processorSid);
+    if (!job || !job.running) return;
+    const live = await job.endOutput(streamerSid);
+    if (live === 0 && this.services) {
+      const { processors } = this.services;
+      await processors.end(await processors.find(processorSid), 'ended-via-api');
+    }
+  }
+
   stop(processorSid: string): Promise<void> {
     return this.manager.stop(processorSid);
   }
