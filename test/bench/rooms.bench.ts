@@ -36,7 +36,7 @@ import {
 } from './support/room-joins.js';
 
 const JOINS = 10;
-const SIZES = [4] as const;
+const SIZES = [2, 4] as const;
 /** pause after a leave has been seen by every resident, before the next join */
 const GAP_MS = 300;
 const opts = { iterations: JOINS, time: 0, warmupIterations: 0, warmupTime: 0 };
@@ -150,9 +150,7 @@ for (const size of SIZES) {
       const { name, residents, joiner } = await roomOf(size);
       const session = `${name}/baseline-${baseline.samples.length + 1}`;
       await measured(baseline, () => baselineJoin(joiner, server!.url, session, residents));
-      const t = performance.now();
       await waitForBaselineHangup(residents);
-      console.log('DBG hangup', Math.round(performance.now() - t));
       await sleep(GAP_MS);
     }, opts);
 

@@ -28,6 +28,17 @@ describe('ffmpegArgs', () => {
     expect(after(args, '-sc_threshold')).toBe('0');
     expect(after(args, '-force_key_frames')).toBe(forced);
     expect(after(args, '-preset')).toBe('veryfast');
+    // a constant output rate, as an output option (after the input)
+    expect(after(args, '-r')).toBe(String(fps));
+    expect(args.indexOf('-r')).toBeGreaterThan(args.indexOf('-i'));
+  });
+
+  test('copied H.264 keeps the recorded timing (no output rate)', () => {
+    expect(ffmpegArgs({ ...base, videoCodec: 'h264' })).not.toContain('-r');
+  });
+
+  test('probes at most 0.5 s of input (0 would mean the 5 s default)', () => {
+    expect(after(ffmpegArgs({ ...base, videoCodec: 'h264' }), '-analyzeduration')).toBe('500000');
   });
 
   test.each([

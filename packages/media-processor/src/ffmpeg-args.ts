@@ -49,6 +49,9 @@ export function ffmpegArgs(input: FfmpegArgsInput): string[] {
             '-keyint_min', String(gop),
             '-sc_threshold', '0',
             '-force_key_frames', `expr:gte(t,n_forced*${input.segmentSeconds})`,
+            // MediaRecorder's WebM has a 1 ms time base and a variable frame rate: without an
+            // output rate ffmpeg 4.1 duplicates frames up to 1000 fps and cannot keep up
+            '-r', String(input.frameRate),
           ];
         })();
   return [
@@ -56,9 +59,9 @@ export function ffmpegArgs(input: FfmpegArgsInput): string[] {
     '-nostdin',
     '-loglevel', 'warning',
     // Matroska names its tracks and codecs in its header: no need to sit on the first
-    // seconds of the stream probing it (ffmpeg's default analyzeduration is 5 s)
+    // seconds of the stream probing it. (0 would mean ffmpeg's default of 5 s, not none.)
     '-probesize', '65536',
-    '-analyzeduration', '0',
+    '-analyzeduration', '500000',
     '-fflags', '+genpts+nobuffer',
     '-f', 'matroska', // reads WebM too
     '-i', 'pipe:0',

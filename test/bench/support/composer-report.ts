@@ -14,6 +14,8 @@ export interface Scenario {
   /** the speakers in their room before any job (5 s) */
   speakersAlone?: CpuWindow;
   error?: string;
+  /** what went wrong without stopping the scenario (speakers not all playing) */
+  notes?: string[];
   ran?: boolean;
   wallSec?: number;
 }
@@ -24,6 +26,7 @@ export interface ReportInfo {
   runs: number;
   steadyMs: number;
   settleMs: number;
+  memoryUntilMs: number;
   speakersAloneMs: number;
   wallSec: number;
   /** how the baseline server's ffmpeg ran */
@@ -112,6 +115,10 @@ function costRow(s: Scenario): string[] {
   ];
 }
 
+/** The machine's busy cores that none of the sampled groups (job, speakers, server, this bench) account for. */
+const others = (w: CpuWindow | undefined) =>
+  w ? w.machineCores - ['job', 'speakers', 'server', 'bench'].reduce((sum, g) => sum + (w.cores[g] ?? 0), 0) : undefined;
+
 function contextRow(s: Scenario, info: ReportInfo): string[] {
   const w = s.steady?.window;
   return [
@@ -120,7 +127,9 @@ function contextRow(s: Scenario, info: ReportInfo): string[] {
     cores(s.speakersAlone?.cores.speakers),
     cores(w?.cores.speakers),
     cores(w?.cores.server),
+    cores(w?.cores.bench),
     w ? `${w.machineCores.toFixed(2)} of ${info.cores}` : '–',
+    `${cores(Math.max(0, others(s.speakersAlone) ?? NaN))} / ${cores(Math.max(0, others(w) ?? NaN))}`,
     s.wallSec === undefined ? '–' : `${s.wallSec.toFixed(0)} s`,
   ];
 }
@@ -159,7 +168,7 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
     '',
     `Start latency: t0 just before POST /v1/MediaProcessors (its PlayerStreamer created before t0) → index.m3u8 lists its first`,
     `  segment (file polled every 25 ms); up to ${info.runs} runs per row, each a new streamer + processor in the same room. Goal ≤ ${sec(GOALS.firstSegmentMs)}.`,
-    '  "ffmpeg out": init-0.mp4 written (Chromium up, page joined, recording started, ffmpeg\'s first bytes);',
+    '  "ffmpeg out": init-0.mp4 written (Chromium up, page joined, recording started, ffmpeg done probing its input: ftyp+moov);',
     '  "streamer started": a REST GET poll (50 ms) of the PlayerStreamer answered started; "end→gone": update(ended) → no Chromium/ffmpeg left',
     ...table(
       ['scenario', 'runs', 'first seg p50', 'max', `goal ≤ ${sec(GOALS.firstSegmentMs)}`, 'ffmpeg out p50', '1st EXTINF', 'streamer started p50', 'POST p50', 'end→gone p50'],
@@ -173,7 +182,8 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
     ),
     '',
     `Cost, run 1 of each row: CPU = utime+stime of the job's Chromium (its whole process group) + ffmpeg over ${steadySec} s, from ${info.settleMs / 1000} s after`,
-    '  the first segment, ÷ wall time. Memory = the highest sum over those processes of 250 ms samples, from t0 to the window\'s end.',
+    '  the first segment, ÷ wall time. Memory = the highest sum over those processes of 250 ms samples, from t0 to the window\'s end',
+    `  or ${info.memoryUntilMs / 1000} s after t0 if later (the composer page\'s renderer grew for ~35 s, then stayed flat).`,
     `  Goals: ≤ ${GOALS.cores} cores; ≤ ${mb(GOALS.memoryBytes)}, checked against the PSS sum (smaps_rollup; each shared page split between its users).`,
     '  The RSS sum counts pages Chromium\'s processes share once per process, so it over-states the memory held.',
     '  fps: frames ÷ duration of the last segment (ffprobe, after the window); real time: segment seconds published per wall second',
@@ -181,7 +191,7 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
       ['scenario', 'job cores', `≤ ${GOALS.cores}`, 'chromium', 'ffmpeg', 'peak PSS', `≤ ${mb(GOALS.memoryBytes)}`, 'peak RSS sum (procs)', 'fps', 'real time', 'ffmpeg -c:v'],
       ran.map(costRow),
     ),
-    '  the job\'s PSS at the window\'s start → end, then by process kind at the end (Chromium\'s --type=, ffmpeg):',
+    '  the job\'s PSS at the CPU window\'s start → end, then by process kind when the memory sampling ended (Chromium\'s --type=, ffmpeg):',
     ...ran
       .filter((s) => s.steady)
       .map(
@@ -193,10 +203,16 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
             .join(', '),
       ),
     '',
-    'Context (not part of the job\'s figures): the 1-minute load average when the row started; the speakers\' Chromium, alone',
-    `  in their room for ${info.speakersAloneMs / 1000} s before any job and during the cost window (each speaker also sends to the composer);`,
-    '  the onair server process (signaling, ingest WebSocket, HLS packaging) and the whole machine during the cost window',
-    ...table(['scenario', 'load', 'speakers alone', 'speakers w/ job', 'server', 'machine busy cores', 'row wall'], ran.map((s) => contextRow(s, info))),
+    'Context (not part of the job\'s figures), in cores: the speakers\' Chromium alone in their room for ' +
+      `${info.speakersAloneMs / 1000} s before any job,`,
+    '  and during the cost window (each speaker also sends to the composer); the onair server process (signaling, ingest,',
+    '  HLS packaging); this bench process; the whole machine; other work = machine − all of those (alone window / cost window).',
+    '  load = the 1-minute load average when the row started: it counts runnable threads, this bench\'s own Chromium included,',
+    '  so it climbs with the room size; "other work" is what shows load from outside this bench',
+    ...table(
+      ['scenario', 'load', 'speakers alone', 'speakers w/ job', 'server', 'bench', 'machine busy', 'other work', 'row wall'],
+      ran.map((s) => contextRow(s, info)),
+    ),
     '',
     'copy − baseline (negative: the copy path is cheaper/faster):',
     ...sizes.map((size) =>
@@ -212,6 +228,7 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
       (s) =>
         `  ${label(s).padEnd(20)} ${s.starts.map((v) => `${Math.round(v.firstSegmentMs)}/${Math.round(v.initMs)}/${Math.round(v.startedMs)}`).join('  ') || '–'}`,
     ),
+    ...ran.flatMap((s) => (s.notes ?? []).map((n) => `  [${label(s)}: ${n}]`)),
     ...ran.map(failed).filter(Boolean),
     `  whole file: ${info.wallSec.toFixed(0)} s`,
     rule,

@@ -301,9 +301,7 @@ export async function baselineJoin(
   residents: Resident[],
   timeoutMs = 20_000,
 ): Promise<JoinSample> {
-  let t = performance.now();
   await freshPage(page, base, false);
-  console.log('DBG fresh', Math.round(performance.now() - t)); t = performance.now();
   const ids = residents.map((r) => r.id);
   try {
     return (await withLog('baseline join failed', pagesOf(page, residents), () =>
@@ -312,9 +310,7 @@ export async function baselineJoin(
       ),
     )) as JoinSample;
   } finally {
-    console.log('DBG join', Math.round(performance.now() - t)); t = performance.now();
     await page.evaluate(`(${BASELINE_LEAVE})()`).catch(() => undefined);
-    console.log('DBG leave', Math.round(performance.now() - t));
   }
 }
 
