@@ -193,6 +193,44 @@ describe('MediaProcessor video-composer-v1', () => {
     noMediaProcessesFor(processor.sid);
   }, 60_000);
 
+  test('a speaker who vanishes and comes back within seconds does not end or restart the stream', async () => {
+    const { processor, streamer, dir } = await startStream({ resolution: '640x360' });
+    const before = await waitForPlaylist(dir, (p) => p.segments.length >= 2);
+    const map = before.segments[0]!.map;
+    const graceSid = async (status: string) =>
+      ((await fetchJson(`/v1/Rooms/show/Participants?Identity=grace&Status=${status}`)).participants as { sid: string }[])[0]?.sid;
+    const firstSid = await graceSid('connected');
+
+    // grace's tab crashes (its sockets are reset, nothing says goodbye); she is back 2 s later
+    const old = speakers[1]!;
+    await old.createCDPSession().then((cdp) => cdp.send('Page.crash')).catch(() => undefined);
+    await eventually(async () => (await graceSid('disconnected')) === firstSid, 15_000, 200);
+    await new Promise((r) => setTimeout(r, 2_000));
+    await old.close().catch(() => undefined);
+    speakers[1] = await openSpeaker(browser, server.url, videoToken(server, 'grace', 'show'));
+    await waitForState(speakers[1], 'connected', 30_000);
+
+    // the stream went on: same recording (same init, no discontinuity), segments kept coming
+    const after = await waitForPlaylist(dir, (p) => p.mediaSequence + p.segments.length >= before.mediaSequence + before.segments.length + 6, 40_000);
+    expect(after.discontinuities).toBe(0);
+    expect(after.text).not.toMatch(/#EXT-X-DISCONTINUITY-SEQUENCE:[1-9]/);
+    expect(after.segments.every((s) => s.map === map), after.text).toBe(true);
+    expect(after.ended).toBe(false);
+    expect(await fetchJson(`/v1/MediaProcessors/${processor.sid}`)).toMatchObject({ status: 'started' });
+    expect(await fetchJson(`/v1/PlayerStreamers/${streamer.sid}`)).toMatchObject({ status: 'started' });
+
+    // and shows both speakers again (640x360 scaled to 320x180: tiles side by side)
+    const W = 320;
+    const H = 180;
+    const bothTiles = await eventually(async () => {
+      const p = readPlaylist(dir)!;
+      const rgb = await firstFrameRgb(standalone(dir, p.segments.at(-1)!), W, H);
+      const lumas = [meanLuma(rgb, W, { x: 20, y: 60, w: 100, h: 60 }), meanLuma(rgb, W, { x: 200, y: 60, w: 100, h: 60 })];
+      return lumas.every((l) => l > 16) ? lumas : undefined;
+    }, 20_000, 1_000);
+    expect(bothTiles).toHaveLength(2);
+  }, 120_000);
+
   test('MaxDuration=10 ends the job with max-duration-exceeded', async () => {
     const { streamer, processor, dir } = await startStream({ maxDuration: 10, resolution: '640x360' });
     const ended = await eventually(async () => {

@@ -80,3 +80,5 @@ export type {
   IngestReady,
   ComposerPageState,
 } from './composer.js';
+export { PLAYBACK_PATH, PLAYBACK_PLAYLIST } from './playback.js';
+export type { PlaybackSessionResponse, PlaybackErrorBody } from './playback.js';
