@@ -90,6 +90,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/v1/MediaRecordings'],
   ['GET', '/v1/MediaRecordings/{recording}'],
   ['DELETE', '/v1/MediaRecordings/{recording}'],
+  ['GET', '/v1/MediaRecordings/{recording}/Media'],
 ];
 
 const SINGLE_PATHS = [...new Set(ROUTES.map(([, p]) => p))];

@@ -9,19 +9,20 @@ import { launchBrowser, type Browser, type LoggedPage } from './support/browser.
 import { callbackReceiver } from './support/callback-receiver.js';
 import { firstFrameRgb, meanLuma, probe, readPlaylist, standalone, streamDir, type Playlist } from './support/hls.js';
 import { mediaProcesses, processesMatching } from './support/processes.js';
-import { api, eventually, startServer, type RunningServer } from './support/server.js';
+import { api, eventually, startServer, type RunningServer, endRunningProcessors } from './support/server.js';
 import { videoToken } from './support/signaling.js';
 import { openSpeaker, waitForState } from './support/speakers.js';
 import { twilioClient } from './support/twilio-client.js';
 
-const SEGMENT = 2; // s: the default segment target
+const SEGMENT = 1; // s: the default segment target
 let server: RunningServer;
 let browser: Browser;
 let hooks: Awaited<ReturnType<typeof callbackReceiver>>;
 const speakers: LoggedPage[] = [];
 
 beforeAll(async () => {
-  [server, browser, hooks] = await Promise.all([startServer(), launchBrowser(), callbackReceiver()]);
+  // as the CLI runs by default: one standby Chromium kept ready for the next processor
+  [server, browser, hooks] = await Promise.all([startServer({ env: { ONAIR_COMPOSER_STANDBY: '1' } }), launchBrowser(), callbackReceiver()]);
   for (const who of ['ada', 'grace']) {
     const page = await openSpeaker(browser, server.url, videoToken(server, who, 'show'));
     speakers.push(page);
@@ -29,11 +30,7 @@ beforeAll(async () => {
   await Promise.all(speakers.map((p) => waitForState(p, 'connected')));
 }, 60_000);
 
-afterEach(async () => {
-  // a failed test must not keep its job (and its slot) running for the next
-  const running = (await api(server, 'GET', '/v1/MediaProcessors?Status=started')).json.media_processors as { sid: string }[];
-  await Promise.all(running.map((p) => api(server, 'POST', `/v1/MediaProcessors/${p.sid}`, { Status: 'ended' })));
-});
+afterEach(() => endRunningProcessors(server));
 
 afterAll(async () => {
   await browser?.close();
@@ -65,8 +62,22 @@ async function waitForPlaylist(dir: string, pred: (p: Playlist) => boolean, time
   }, timeoutMs, 200);
 }
 
-function noMediaProcessesFor(processorSid: string) {
+/**
+ * The server's Chromium and ffmpeg, less its idle standby: a Chromium launched for a
+ * MediaProcessor SID that no processor has yet (GET answers 404) is waiting for the next one.
+ */
+async function jobMediaProcesses() {
   const { chromium, ffmpeg } = mediaProcesses(server.proc.pid!);
+  const jobs = [];
+  for (const p of chromium) {
+    const sid = /onair-composer-(ZX[0-9a-f]{32})/.exec(p.cmdline)?.[1];
+    if (!sid || (await api(server, 'GET', `/v1/MediaProcessors/${sid}`)).status !== 404) jobs.push(p);
+  }
+  return { chromium: jobs, ffmpeg };
+}
+
+async function noMediaProcessesFor(processorSid: string) {
+  const { chromium, ffmpeg } = await jobMediaProcesses();
   expect(chromium.map((p) => p.cmdline.slice(0, 120))).toEqual([]);
   expect(ffmpeg.map((p) => p.cmdline.slice(0, 120))).toEqual([]);
   expect(processesMatching(`onair-composer-${processorSid}`)).toEqual([]);
@@ -126,10 +137,10 @@ describe('MediaProcessor video-composer-v1', () => {
       ended_reason: 'stream-disconnected-by-source',
     });
     await eventually(async () => {
-      const { chromium, ffmpeg } = mediaProcesses(server.proc.pid!);
+      const { chromium, ffmpeg } = await jobMediaProcesses();
       return chromium.length + ffmpeg.length === 0;
     }, 7_000);
-    noMediaProcessesFor(processor.sid);
+    await noMediaProcessesFor(processor.sid);
 
     const seen = () => hooks.received.map((c) => `${c.params.StatusCallbackEvent}:${c.params.MediaProcessorSid ?? c.params.PlayerStreamerSid}`);
     const expected = [
@@ -171,7 +182,7 @@ describe('MediaProcessor video-composer-v1', () => {
     expect((await waitForPlaylist(dir, (p) => p.ended, 10_000)).ended).toBe(true);
     expect(await fetchJson(`/v1/PlayerStreamers/${streamer.sid}`)).toMatchObject({ status: 'ended' });
     await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
-    noMediaProcessesFor(processor.sid);
+    await noMediaProcessesFor(processor.sid);
     const cb = await eventually(async () =>
       hooks.received.find((c) => c.params.MediaProcessorSid === processor.sid && c.params.StatusCallbackEvent === 'media-processor-failed'),
     );
@@ -190,7 +201,7 @@ describe('MediaProcessor video-composer-v1', () => {
     expect(ended).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api' });
     expect(await fetchJson(`/v1/PlayerStreamers/${streamer.sid}`)).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api' });
     await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
-    noMediaProcessesFor(processor.sid);
+    await noMediaProcessesFor(processor.sid);
   }, 60_000);
 
   test('a speaker who vanishes and comes back within seconds does not end or restart the stream', async () => {
@@ -244,6 +255,6 @@ describe('MediaProcessor video-composer-v1', () => {
       ended_reason: 'stream-disconnected-by-source',
     });
     await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
-    noMediaProcessesFor(processor.sid);
+    await noMediaProcessesFor(processor.sid);
   }, 60_000);
 });

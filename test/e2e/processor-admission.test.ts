@@ -8,7 +8,8 @@ import { twilioClient } from './support/twilio-client.js';
 
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer({ env: { ONAIR_MAX_PROCESSORS: '1' } });
+  // with the standby Chromium the CLI keeps by default: it must not take a slot
+  server = await startServer({ env: { ONAIR_MAX_PROCESSORS: '1', ONAIR_COMPOSER_STANDBY: '1' } });
 });
 afterAll(async () => {
   await server?.stop();

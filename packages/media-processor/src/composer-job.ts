@@ -13,10 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import { IngestCloseCode, type ComposerConfig, type ComposerVideoCodec, type IngestStatus } from '@onair/protocol';
 import { Chromium } from './chromium.js';
+import type { Standby } from './standby-pool.js';
 import type { JobTimings, MediaSettings } from './defaults.js';
 import { FfmpegRun } from './ffmpeg-process.js';
 import { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
 import type { IngestServer, IngestSession, IngestSocket } from './ingest-server.js';
+import type { RecordingTap } from './recording-sink.js';
 import { RestartBudget } from './restart-budget.js';
 import { TypedEvents, type JobLogger } from './typed-events.js';
 
@@ -40,6 +42,8 @@ export interface ComposerJobSpec {
   backgroundColor: string;
   /** AAC and Opus bitrate, kb/s */
   audioKbps: number;
+  /** keeps the stream (ExtensionContext.recordings): fed the same fMP4 as the outputs, one input per recording */
+  recording?: RecordingTap;
 }
 
 export interface ComposerJobDeps {
@@ -53,6 +57,8 @@ export interface ComposerJobDeps {
   logger: JobLogger;
   timings: JobTimings;
   media: MediaSettings;
+  /** a Chromium preloaded for this job (StandbyPool): its first launch uses it instead of starting one */
+  standby?: Standby | undefined;
 }
 
 export type JobFailureReason = 'error-loading-extension' | 'error-streaming-media' | 'internal-service-error';
@@ -75,6 +81,8 @@ type Phase = 'idle' | 'running' | 'stopping' | 'closed';
 export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   private phase: Phase = 'idle';
   private chromium: Chromium | undefined;
+  /** used by the first launch only; restarts launch a fresh Chromium */
+  private standby: Standby | undefined;
   private browserGeneration = 0;
   private current: { socket: IngestSocket; ffmpeg: FfmpegRun; ended: Promise<void> } | undefined;
   private readonly secret = randomBytes(32).toString('base64url');
@@ -95,6 +103,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     private readonly deps: ComposerJobDeps,
   ) {
     super();
+    this.standby = deps.standby;
     this.budget = new RestartBudget(deps.timings.maxRestarts, deps.timings.restartWindowMs);
     const reg = deps.ingest.register(spec.id, this.secret, (socket) => this.accept(socket));
     this.unregister = reg.unregister;
@@ -153,15 +162,24 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
 
   private async launch(): Promise<void> {
     const generation = ++this.browserGeneration;
+    const onPageLog = (level: 'error' | 'warn' | 'info', text: string) =>
+      this.log(level === 'info' ? 'debug' : 'warn', { page: text.slice(0, 500) }, 'composer page');
+    const standby = this.standby;
+    this.standby = undefined;
+    const preloaded = standby ? await standby.chromium : undefined;
+    if (preloaded) {
+      preloaded.setPageLog(onPageLog);
+      await preloaded.resize(this.spec.width, this.spec.height).catch(() => undefined);
+    }
     let chromium: Chromium;
     try {
-      chromium = await Chromium.launch({
+      chromium = preloaded ?? await Chromium.launch({
         executablePath: this.deps.chromePath,
         label: this.spec.id,
         launchTimeoutMs: this.deps.timings.launchTimeoutMs,
         width: this.spec.width,
         height: this.spec.height,
-        onPageLog: (level, text) => this.log(level === 'info' ? 'debug' : 'warn', { page: text.slice(0, 500) }, 'composer page'),
+        onPageLog,
       });
     } catch (err) {
       this.fault('chromium', (err as Error).message);
@@ -180,8 +198,8 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     });
     try {
       const url = await this.pageUrl();
-      await chromium.page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.deps.timings.launchTimeoutMs });
-      this.log('info', { chromiumPid: chromium.pid }, 'composer page loaded');
+      await chromium.openComposer(url, this.deps.timings.launchTimeoutMs);
+      this.log('info', { chromiumPid: chromium.pid, standby: Boolean(standby) }, 'composer page loaded');
     } catch (err) {
       if (this.phase === 'running' && generation === this.browserGeneration) {
         this.fault('chromium', `the composer page did not load: ${(err as Error).message}`);
@@ -230,6 +248,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     const { hello } = socket;
     this.codecInUse.value = hello.videoCodec;
     const inputs = this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.input());
+    if (this.spec.recording) inputs.push(this.spec.recording.input());
     const ffmpeg = new FfmpegRun({
       path: this.deps.ffmpegPath,
       args: ffmpegArgs({

@@ -11,6 +11,10 @@ export interface JobTimings {
   restartWindowMs: number;
   /** ms ffmpeg gets to flush after stdin closes, before SIGKILL */
   ffmpegStopMs: number;
+  /** Chromium kept ready with the composer page preloaded, for the next jobs (StandbyPool) */
+  standbyBrowsers: number;
+  /** ms after a job took a standby before the next one launches (off the job's start) */
+  standbyRefillMs: number;
 }
 
 export interface MediaSettings {
@@ -33,12 +37,17 @@ export const jobTimingDefaults: JobTimings = {
   maxRestarts: 3,
   restartWindowMs: 5 * 60_000,
   ffmpegStopMs: 3_000,
+  standbyBrowsers: 1,
+  standbyRefillMs: 10_000,
 };
 
 export const mediaDefaults: MediaSettings = {
-  segmentSeconds: 2,
-  windowSegments: 6,
-  timesliceMs: 250,
+  // 1 s: a new stream's first segment is complete ~1 s after recording starts (2 s took
+  // the start past its 2.5 s goal); the packager's TARGETDURATION is 2 (1.5 × target, rounded up)
+  segmentSeconds: 1,
+  windowSegments: 8,
+  // a keyframe reaches ffmpeg at most this late
+  timesliceMs: 100,
   frameRate: 30,
   audioKbps: 128,
   x264Preset: 'veryfast',

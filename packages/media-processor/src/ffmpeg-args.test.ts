@@ -41,6 +41,14 @@ describe('ffmpegArgs', () => {
     expect(after(ffmpegArgs({ ...base, videoCodec: 'h264' }), '-analyzeduration')).toBe('500000');
   });
 
+  test('keeps the packets it read while probing (no +nobuffer: the first segment lost ~1.3 s of frames) and estimates no frame rate', () => {
+    for (const videoCodec of ['h264', 'vp8'] as const) {
+      const args = ffmpegArgs({ ...base, videoCodec });
+      expect(after(args, '-fflags')).toBe('+genpts');
+      expect(after(args, '-fpsprobesize')).toBe('0');
+    }
+  });
+
   test.each([
     [1280, 720, 30, 2_500_000],
     [1920, 1080, 30, 5_625_000],

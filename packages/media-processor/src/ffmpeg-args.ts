@@ -62,7 +62,13 @@ export function ffmpegArgs(input: FfmpegArgsInput): string[] {
     // seconds of the stream probing it. (0 would mean ffmpeg's default of 5 s, not none.)
     '-probesize', '65536',
     '-analyzeduration', '500000',
-    '-fflags', '+genpts+nobuffer',
+    // nor on its first 20 frames estimating a frame rate (copy keeps the recorder's
+    // timestamps): the first segment waits for ffmpeg's probing to end
+    '-fpsprobesize', '0',
+    // no +nobuffer: it drops the packets read while ffmpeg analyses the input (~1 s here),
+    // so the first segment lost its frames after the first keyframe and came out 1.3 s longer
+    // than the target, and its publication waited as long (measured)
+    '-fflags', '+genpts',
     '-f', 'matroska', // reads WebM too
     '-i', 'pipe:0',
     '-map', '0:v:0',

@@ -13,5 +13,14 @@ export { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings }
 export { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
 export { INGEST_PATH_PREFIX } from './ingest-server.js';
 export { resolveChromePath, resolveFfmpegPath } from './binaries.js';
-export { CHROMIUM_ARGS } from './chromium.js';
+export { CHROMIUM_ARGS, COMPOSER_CHROMIUM_ARGS } from './chromium.js';
 export type { JobLogger } from './typed-events.js';
+export { RecordingSink, type RecordingTap } from './recording-sink.js';
+export {
+  finalizeRecording,
+  RecordingError,
+  RECORDING_FILE,
+  type FinalizedRecording,
+  type RecordingErrorCode,
+} from './recording-finalize.js';
+export { StandbyPool, type Standby, type StandbyPoolOptions } from './standby-pool.js';

@@ -9,7 +9,9 @@ import { resolveChromePath, resolveFfmpegPath } from './binaries.js';
 import { ComposerJob, type ComposerJobSpec } from './composer-job.js';
 import { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings } from './defaults.js';
 import { MediaProcessorError } from './errors.js';
+import { Chromium } from './chromium.js';
 import { IngestServer } from './ingest-server.js';
+import { StandbyPool, type Standby } from './standby-pool.js';
 import type { JobLogger } from './typed-events.js';
 
 export interface JobManagerOptions {
@@ -23,6 +25,13 @@ export interface JobManagerOptions {
   logger: JobLogger;
   timings?: Partial<JobTimings>;
   media?: Partial<MediaSettings>;
+  /**
+   * Chromium kept ready for the next jobs, composer page preloaded (default
+   * {@link jobTimingDefaults}.standbyBrowsers; 0: every job launches its own). Needs `newId`.
+   */
+  standby?: number | undefined;
+  /** the id (MediaProcessor SID) of a job yet to be created: a standby is launched for it */
+  newId?: (() => string) | undefined;
 }
 
 /**
@@ -35,6 +44,8 @@ export function defaultMaxJobs(cores = availableParallelism()): number {
 
 /** A reserved slot: start a job in it, or release it. */
 export interface JobSlot {
+  /** the id the job must have to use the standby Chromium this slot took (absent: none taken) */
+  readonly id?: string;
   start(spec: ComposerJobSpec): ComposerJob;
   release(): void;
 }
@@ -51,12 +62,50 @@ export class JobManager {
   private reserved = 0;
   private closed = false;
   private binaries: { chrome: string; ffmpeg: string } | undefined;
+  private readonly standby: StandbyPool;
 
   constructor(private readonly opts: JobManagerOptions) {
     this.maxJobs = opts.maxJobs ?? defaultMaxJobs();
     this.timings = { ...jobTimingDefaults, ...opts.timings };
     this.media = { ...mediaDefaults, ...opts.media };
     this.ingest = new IngestServer({ helloTimeoutMs: 10_000, maxPayload: 16 * 1024 * 1024 });
+    const { newId } = opts;
+    this.standby = new StandbyPool({
+      size: newId ? (opts.standby ?? this.timings.standbyBrowsers) : 0,
+      newId: newId ?? (() => ''),
+      launch: (id) =>
+        Chromium.launch({
+          executablePath: this.resolveBinaries().chrome,
+          label: id,
+          launchTimeoutMs: this.timings.launchTimeoutMs,
+          width: 1280,
+          height: 720,
+          onPageLog: (level, text) => this.opts.logger.debug({ standby: id, level, page: text.slice(0, 300) }, 'standby page'),
+        }),
+      pageUrl: () => `${this.opts.localUrl()}/composer/`,
+      loadTimeoutMs: this.timings.launchTimeoutMs,
+      // standbys only use capacity no job is using or holding
+      room: () => !this.closed && this.jobs.size + this.reserved + this.standby.size < this.maxJobs,
+      logger: opts.logger,
+    });
+  }
+
+  /**
+   * Starts keeping standby Chromium (once the server listens: the page comes from it). Does
+   * nothing when Chromium or ffmpeg is missing: jobs then fail to reserve anyway.
+   */
+  warm(): void {
+    try {
+      this.resolveBinaries();
+    } catch {
+      return;
+    }
+    this.standby.fill();
+  }
+
+  /** Standby Chromium held now (launching or ready), and their process ids once ready. */
+  get standbys(): { count: number; pids: number[]; launched: number } {
+    return { count: this.standby.size, pids: this.standby.pids, launched: this.standby.launches };
   }
 
   get running(): number {
@@ -81,6 +130,7 @@ export class JobManager {
     }
     const binaries = this.resolveBinaries();
     this.reserved++;
+    let standby: Standby | undefined = this.standby.take();
     let used = false;
     const settle = () => {
       if (used) return false;
@@ -89,9 +139,20 @@ export class JobManager {
       return true;
     };
     return {
-      release: () => void settle(),
+      ...(standby ? { id: standby.id } : {}),
+      release: () => {
+        if (!settle()) return;
+        if (standby) this.standby.giveBack(standby);
+        standby = undefined;
+      },
       start: (spec) => {
         if (!settle()) throw new Error('slot already used');
+        if (standby && standby.id !== spec.id) {
+          this.standby.giveBack(standby);
+          standby = undefined;
+        }
+        // the next standby launches once this job is under way, not competing with its start
+        if (standby) this.standby.fill(this.timings.standbyRefillMs);
         const job = new ComposerJob(spec, {
           chromePath: binaries.chrome,
           ffmpegPath: binaries.ffmpeg,
@@ -101,11 +162,13 @@ export class JobManager {
           logger: this.opts.logger,
           timings: this.timings,
           media: this.media,
+          standby,
         });
         this.jobs.set(spec.id, job);
         job.once('closed', () => {
           if (this.jobs.get(spec.id) === job) this.jobs.delete(spec.id);
           this.stopping.delete(job);
+          this.standby.fill(); // its capacity is free again
         });
         job.start();
         return job;
@@ -132,7 +195,7 @@ export class JobManager {
   /** Stops every job (playlists finalised) and the ingest endpoint. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.jobs.values(), ...this.stopping].map((j) => j.stop()));
+    await Promise.all([this.standby.close(), ...[...this.jobs.values(), ...this.stopping].map((j) => j.stop())]);
     this.ingest.close();
   }
 

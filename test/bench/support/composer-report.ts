@@ -191,7 +191,8 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
       ['scenario', 'job cores', `≤ ${GOALS.cores}`, 'chromium', 'ffmpeg', 'peak PSS', `≤ ${mb(GOALS.memoryBytes)}`, 'peak RSS sum (procs)', 'fps', 'real time', 'ffmpeg -c:v'],
       ran.map(costRow),
     ),
-    '  the job\'s PSS at the CPU window\'s start → end, then by process kind when the memory sampling ended (Chromium\'s --type=, ffmpeg):',
+    '  the job\'s PSS at the CPU window\'s start → end, then by process kind when the memory sampling ended (Chromium\'s --type=, ffmpeg);',
+    '  then the idle standby Chromium kept for the next processor (not the job\'s): its cores over the cost window and its PSS',
     ...ran
       .filter((s) => s.steady)
       .map(
@@ -200,7 +201,8 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
           Object.entries(s.steady!.pssByKind)
             .sort((a, b) => b[1] - a[1])
             .map(([kind, bytes]) => `${kind} ${mb(bytes)}`)
-            .join(', '),
+            .join(', ') +
+          `; standby ${cores(s.steady!.window.cores.standby)} cores, ${mb(s.steady!.standbyPss)}`,
       ),
     '',
     'Context (not part of the job\'s figures), in cores: the speakers\' Chromium alone in their room for ' +

@@ -41,6 +41,22 @@ export function chromiumOf(serverPid: number, sid: () => string | undefined): Se
   };
 }
 
+/**
+ * The server's standby Chromium (launched ahead for the SID of a processor yet to be created:
+ * any composer profile but the current job's), with their whole groups. Not the job's: its
+ * cost is reported on its own.
+ */
+export function standbyOf(serverPid: number, sid: () => string | undefined): Selector {
+  return (all) => {
+    const current = sid();
+    const leaders = descendants(serverPid, all).filter(
+      (p) => p.pid === p.pgid && p.cmdline.includes('onair-composer-') && !(current && p.cmdline.includes(`onair-composer-${current}`)),
+    );
+    const groups = new Set(leaders.map((p) => p.pgid));
+    return all.filter((p) => groups.has(p.pgid));
+  };
+}
+
 /** Both, deduplicated: the job as a whole. */
 export const union = (...selectors: Selector[]): Selector => (all) => [...new Set(selectors.flatMap((s) => s(all)))];
 
@@ -145,6 +161,8 @@ export interface SteadySample {
   /** the job's PSS sum at the window's start and end (growth shows a leak or a filling buffer) */
   pssStart: number;
   pssEnd: number;
+  /** the idle standby Chromium kept for the next processor (not the job's): PSS when the memory sampling ended */
+  standbyPss: number;
 }
 
 const pssOf = (procs: ProcInfo[]) => procs.reduce((sum, p) => sum + (pssBytes(p.pid) ?? 0), 0);
@@ -155,6 +173,8 @@ export interface RunOptions {
   sampler: UsageSampler;
   /** the job's processes (for the PSS breakdown) */
   job: Selector;
+  /** the server's idle standby Chromium (reported apart from the job) */
+  standby: Selector;
   /** the sampler's selectors read the job's sid through this */
   setSid: (sid: string | undefined) => void;
   /** hold a steady window of this many ms, `settleMs` after the first segment (none when 0) */
@@ -234,7 +254,8 @@ async function steadyWindow(opts: RunOptions, dir: string, t0: number): Promise<
     const media = await probe(standalone(dir, seg)).catch(() => undefined);
     if (media && media.videoDuration > 0) fps = media.video.length / media.videoDuration;
   }
-  return { window, peak, fps, realTime: produced > 0 ? (produced * mean) / window.wallSec : undefined, ffmpegVideo, pssByKind, pssStart, pssEnd, memoryUntilMs };
+  const standbyPss = pssOf(opts.standby(sampler.latest));
+  return { window, peak, fps, realTime: produced > 0 ? (produced * mean) / window.wallSec : undefined, ffmpegVideo, pssByKind, pssStart, pssEnd, memoryUntilMs, standbyPss };
 }
 
 /** Ends a processor and waits until its Chromium and ffmpeg are gone; returns how long that took. */

@@ -1,11 +1,20 @@
 /**
  * Runs a MediaProcessor's media: reserves a job slot, opens one HLS packager per output in
- * the streamer's storage directory, starts the composer job and turns its events into
- * status changes (streamer started on its first segment, processor failed with a reason).
+ * the streamer's storage directory (and a recording sink when ExtensionContext.recordings
+ * asks for one), starts the composer job and turns its events into status changes
+ * (streamer started on its first segment, processor failed with a reason, recording
+ * finalised once the job is closed).
  */
 import { join } from 'node:path';
-import { ErrorCode } from '@onair/protocol';
-import { JobManager, MediaProcessorError, type ComposerJob, type OutputPackager } from '@onair/media-processor';
+import { createSid, ErrorCode, SidPrefix } from '@onair/protocol';
+import {
+  JobManager,
+  MediaProcessorError,
+  RecordingSink,
+  type ComposerJob,
+  type OutputPackager,
+  type RecordingTap,
+} from '@onair/media-processor';
 import { HlsPackager } from '@onair/player-streamer';
 import { createAccessToken } from '@onair/tokens';
 import type { Logger } from 'pino';
@@ -14,8 +23,9 @@ import type { Metrics } from '../metrics.js';
 import { ApiError } from '../http/api-error.js';
 import type { ComposerContext, ComposerEnvironment } from '../services/extension-context.js';
 import type { MediaProcessorService } from '../services/media-processors.js';
+import type { MediaRecordingService } from '../services/media-recordings.js';
 import type { PlayerStreamerService } from '../services/player-streamers.js';
-import type { MediaProcessor } from '../store/records.js';
+import type { MediaProcessor, MediaRecording } from '../store/records.js';
 
 export const DEFAULT_COMPOSER_IDENTITY = 'video-composer-v1';
 const DEFAULT_RESOLUTION = '1280x720';
@@ -32,6 +42,8 @@ export interface ComposerRunnerOptions {
   maxProcessors?: number | undefined;
   /** what the composer records: h264 (ffmpeg copies it) or vp8 (ffmpeg re-encodes with libx264) */
   videoCodec: 'h264' | 'vp8';
+  /** Chromium kept ready for the next jobs (undefined: the media processor's default) */
+  standby?: number | undefined;
   /** the server's URL as seen from this machine (set once listening) */
   localUrl: () => string;
   metrics: Metrics;
@@ -41,10 +53,13 @@ export interface ComposerRunnerOptions {
 export interface RunnerServices {
   processors: MediaProcessorService;
   streamers: PlayerStreamerService;
+  recordings?: MediaRecordingService;
 }
 
 /** A reserved slot for one processor. */
 export interface MediaSlot {
+  /** the SID the processor must get (its standby Chromium was launched for it); absent: any */
+  readonly sid?: string;
   start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
   release(): void;
 }
@@ -54,6 +69,8 @@ export const streamDir = (dataDir: string, streamerSid: string) => join(dataDir,
 export class ComposerRunner {
   readonly manager: JobManager;
   private services: RunnerServices | undefined;
+  /** recordings being finalised (close() waits for them) */
+  private readonly finalizing = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: ComposerRunnerOptions) {
     const { credentials } = opts;
@@ -61,6 +78,8 @@ export class ComposerRunner {
       chromePath: opts.chromePath,
       ffmpegPath: opts.ffmpegPath,
       maxJobs: opts.maxProcessors,
+      standby: opts.standby,
+      newId: () => createSid(SidPrefix.MediaProcessor),
       localUrl: opts.localUrl,
       logger: opts.logger,
       mintToken: (identity, room) =>
@@ -92,6 +111,7 @@ export class ComposerRunner {
       throw err;
     }
     return {
+      ...(slot.id ? { sid: slot.id } : {}),
       release: () => slot.release(),
       start: async (processor, context, env) => {
         let outputs: { sid: string; packager: OutputPackager }[];
@@ -101,20 +121,38 @@ export class ComposerRunner {
           slot.release();
           throw err;
         }
+        let recording: { record: MediaRecording; sink: RecordingTap } | undefined;
+        try {
+          if (context.recordings?.length) recording = await this.recording(processor, context);
+        } catch (err) {
+          slot.release();
+          throw err;
+        }
         const [width, height] = (context.resolution ?? DEFAULT_RESOLUTION).split('x').map(Number) as [number, number];
-        const job = slot.start({
-          id: processor.sid,
-          room: context.room.name,
-          identity: context.identity ?? DEFAULT_COMPOSER_IDENTITY,
-          outputs,
-          width,
-          height,
-          videoCodec: this.opts.videoCodec,
-          hideParticipantIdentities: env.hideParticipantIdentities ?? false,
-          backgroundColor: env.backgroundColor ?? '#000000',
-          audioKbps: context.audioBitrate ?? DEFAULT_AUDIO_KBPS,
-        });
+        let job: ComposerJob;
+        try {
+          job = slot.start({
+            id: processor.sid,
+            room: context.room.name,
+            identity: context.identity ?? DEFAULT_COMPOSER_IDENTITY,
+            outputs,
+            width,
+            height,
+            videoCodec: this.opts.videoCodec,
+            hideParticipantIdentities: env.hideParticipantIdentities ?? false,
+            backgroundColor: env.backgroundColor ?? '#000000',
+            audioKbps: context.audioBitrate ?? DEFAULT_AUDIO_KBPS,
+            ...(recording ? { recording: recording.sink } : {}),
+          });
+        } catch (err) {
+          if (recording) this.finalizeRecording(recording.record.sid);
+          throw err;
+        }
         this.watch(job);
+        if (recording) {
+          const sid = recording.record.sid;
+          job.once('closed', () => this.finalizeRecording(sid));
+        }
       },
     };
   }
@@ -137,8 +175,42 @@ export class ComposerRunner {
     return this.manager.stop(processorSid);
   }
 
-  close(): Promise<void> {
-    return this.manager.close();
+  /** Stops every job, then waits for their recordings to be finalised. */
+  async close(): Promise<void> {
+    await this.manager.close();
+    while (this.finalizing.size) await Promise.all([...this.finalizing]);
+  }
+
+  /** The MediaRecording row and the sink the job writes its pieces to. */
+  private async recording(
+    processor: MediaProcessor,
+    context: ComposerContext,
+  ): Promise<{ record: MediaRecording; sink: RecordingTap }> {
+    const recordings = this.services?.recordings;
+    if (!recordings) throw new Error('ComposerRunner.bind() was not given the recordings service');
+    const record = await recordings.create(processor, context);
+    try {
+      const sink = await RecordingSink.open({
+        dir: recordings.dir(record),
+        onError: (err, piece) =>
+          this.opts.logger.error({ err, mediaRecordingSid: record.sid, piece }, 'a recording piece could not be written'),
+      });
+      return { record, sink };
+    } catch (err) {
+      this.finalizeRecording(record.sid);
+      throw err;
+    }
+  }
+
+  /** Joins the recording's pieces into its MP4 (completed or failed), tracked for close(). */
+  private finalizeRecording(sid: string): void {
+    const recordings = this.services?.recordings;
+    if (!recordings) return;
+    const p = recordings
+      .finalize(sid)
+      .catch((err) => this.opts.logger.error({ err, mediaRecordingSid: sid }, 'could not finalise a media recording'))
+      .finally(() => this.finalizing.delete(p));
+    this.finalizing.add(p);
   }
 
   private async packager(streamerSid: string): Promise<OutputPackager> {

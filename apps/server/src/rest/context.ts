@@ -1,6 +1,7 @@
 /** What the REST routers need. */
 import type { BaseUrlResolver } from '../http/urls.js';
 import type { MediaProcessorService } from '../services/media-processors.js';
+import type { MediaRecordingService } from '../services/media-recordings.js';
 import type { ParticipantService } from '../services/participants.js';
 import type { PlaybackGrantService } from '../services/playback-grants.js';
 import type { PlayerStreamerService } from '../services/player-streamers.js';
@@ -13,6 +14,7 @@ export interface RestContext {
   participants: ParticipantService;
   streamers: PlayerStreamerService;
   processors: MediaProcessorService;
+  recordings: MediaRecordingService;
   grants: PlaybackGrantService;
   baseUrl: BaseUrlResolver;
 }

@@ -1,7 +1,10 @@
-/** /v1/MediaRecordings[/{Sid}] — recordings are made by processors; REST reads and deletes. */
-import { Router } from 'express';
-import { MediaRecordingStatuses, SidPrefix } from '@onair/protocol';
-import { findBySid } from '../services/find.js';
+/**
+ * /v1/MediaRecordings[/{Sid}[/Media]] — recordings are made by processors; REST reads,
+ * downloads (the MP4 itself, with Range support) and deletes (row and files).
+ */
+import { Router, type NextFunction, type Response } from 'express';
+import { ErrorCode, MediaRecordingStatuses } from '@onair/protocol';
+import { ApiError } from '../http/api-error.js';
 import { orderShape, pagingShape } from '../http/paging.js';
 import { parseParams, param } from '../http/params.js';
 import type { RestContext } from './context.js';
@@ -19,8 +22,7 @@ const listShape = {
 
 export function mediaRecordingsRouter(ctx: RestContext): Router {
   const r = Router();
-  const find = (sid: string) =>
-    findBySid(SidPrefix.MediaRecording, sid, (s) => ctx.store.mediaRecordings.get(s), '/v1/MediaRecordings');
+  const find = (sid: string) => ctx.recordings.find(sid);
   r.route('/MediaRecordings')
     .get(async (req, res) => {
       const p = parseParams(listShape, req.query);
@@ -43,9 +45,42 @@ export function mediaRecordingsRouter(ctx: RestContext): Router {
     })
     .delete(async (req, res) => {
       const rec = await find(req.params.sid);
-      await ctx.store.mediaRecordings.remove(rec.sid);
+      await ctx.recordings.remove(rec);
       res.status(204).end();
     })
     .all(methodNotAllowed);
+
+  r.route('/MediaRecordings/:sid/Media')
+    .get(async (req, res, next) => {
+      const rec = await find(req.params.sid);
+      const { root, file } = ctx.recordings.media(rec);
+      sendMp4(res, next, root, file, `${rec.sid}.mp4`, rec.sid);
+    })
+    .all(methodNotAllowed);
   return r;
+}
+
+/**
+ * Streams the MP4 from inside `root` only (send refuses paths that leave it): Content-Length,
+ * Accept-Ranges and 206 for Range requests come from express's sendFile.
+ */
+function sendMp4(res: Response, next: NextFunction, root: string, file: string, downloadName: string, sid: string): void {
+  res.sendFile(
+    file,
+    {
+      root,
+      dotfiles: 'deny',
+      acceptRanges: true,
+      headers: {
+        'Content-Type': 'video/mp4',
+        'Content-Disposition': `inline; filename="${downloadName}"`,
+        'Cache-Control': 'private, no-cache',
+      },
+    },
+    (err?: Error & { status?: number; code?: string }) => {
+      if (!err || res.headersSent) return;
+      if (err.code === 'ENOENT' || err.status === 404) next(new ApiError(404, ErrorCode.NotFound, `MediaRecording ${sid} has no media file`));
+      else next(err);
+    },
+  );
 }

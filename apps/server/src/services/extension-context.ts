@@ -17,6 +17,21 @@ const resolution = z
     );
   }, `must be even width x height, at least 16, at most ${MAX_LONG_SIDE}x${MAX_SHORT_SIDE} (portrait allowed)`);
 
+/** Container formats a processor can record its stream in (Twilio's MediaRecording formats: mp4, webm). */
+export const RECORDING_CONTAINER_FORMATS = ['mp4'] as const;
+
+const recording = z.strictObject(
+  {
+    containerFormat: z.enum(RECORDING_CONTAINER_FORMATS, {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required (use "mp4")'
+          : `must be ${RECORDING_CONTAINER_FORMATS.map((f) => `"${f}"`).join(' or ')} (the only container format recordings are made in)`,
+    }),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `has unknown key(s) ${issue.keys.join(', ')}; only containerFormat is allowed` : 'must be an object like {"containerFormat": "mp4"}') },
+);
+
 export const composerContextSchema = z.object({
   room: z.object({ name: z.string().min(1, 'must not be empty').max(256) }, { error: 'must be an object like {"name": "my-room"}' }),
   outputs: z
@@ -28,6 +43,11 @@ export const composerContextSchema = z.object({
   identity: z.string().min(1).max(128).optional(),
   resolution: resolution.optional(),
   audioBitrate: z.number().int('must be an integer').min(16).max(510).optional(),
+  /** keep the whole stream as a MediaRecording: at most one, [{"containerFormat": "mp4"}] */
+  recordings: z
+    .array(recording, { error: 'must be an array like [{"containerFormat": "mp4"}]' })
+    .max(1, 'may name at most one recording')
+    .optional(),
 });
 export type ComposerContext = z.infer<typeof composerContextSchema>;
 

@@ -45,6 +45,8 @@ function parseJson(parameter: string, raw: string): unknown {
 export interface MediaRunner {
   /** Reserves capacity, or throws an ApiError (429 when full, 503 when media tools are missing). */
   reserve(): {
+    /** the SID the processor must get (absent: a new one) */
+    readonly sid?: string;
     start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
     release(): void;
   };
@@ -81,8 +83,10 @@ export class MediaProcessorService {
       if (owner) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} is already fed by MediaProcessor ${owner}`);
     }
     const now = this.ctx.clock();
+    // capacity first: a slot may come with a Chromium already launched for the processor's SID
+    const slot = this.media?.reserve();
     const processor: MediaProcessor = {
-      sid: createSid(SidPrefix.MediaProcessor),
+      sid: slot?.sid ?? createSid(SidPrefix.MediaProcessor),
       accountSid: this.ctx.accountSid,
       dateCreated: now,
       dateUpdated: now,
@@ -97,7 +101,6 @@ export class MediaProcessorService {
       statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
       maxDuration: input.maxDuration ?? Limits.maxDurationDefault,
     };
-    const slot = this.media?.reserve();
     try {
       await this.ctx.store.mediaProcessors.insert(processor);
     } catch (err) {

@@ -3,6 +3,11 @@
  * The output track exists from the start and carries silence while nobody talks, so the
  * recording always has an audio stream.
  *
+ * That silence must be real samples: a MediaStreamAudioDestinationNode fed by nothing
+ * delivers no audio at all, and a MediaRecorder recording audio + video then delivers
+ * nothing either (measured: 0 bytes in 3.5 s), so an empty room would record no video. A
+ * zero-valued ConstantSourceNode keeps the graph rendering from the start.
+ *
  * Chromium only feeds a remote WebRTC track into WebAudio while the track also plays in a
  * media element, so each input also gets a muted `<audio>` (the mix is the only sound).
  * A limiter after the sum keeps several loud speakers from clipping.
@@ -37,6 +42,11 @@ export class AudioMixer {
     limiter.attack.value = 0.003;
     limiter.release.value = 0.25;
     this.#bus.connect(limiter).connect(this.#destination);
+    // digital silence that keeps the graph rendering (see above)
+    const silence = this.#context.createConstantSource();
+    silence.offset.value = 0;
+    silence.connect(this.#bus);
+    silence.start();
     void this.#resume();
     // resume() may neither resolve nor reject when the autoplay policy holds it back
     setTimeout(() => {
