@@ -1,5 +1,6 @@
 // @onair/player-streamer: HLS origin side. This module: the HLS packager (fMP4 from
 // ffmpeg's stdout → init/segment files + a live playlist) and the ISO-BMFF reader under it.
+// Also the playback origin (grant-gated sessions, playlists and segments) and stream retention.
 export { PlayerStreamerError, Mp4ParseError } from './errors.js';
 export type { PlayerStreamerErrorCode, Mp4ErrorCode, HlsErrorCode, Mp4ErrorContext } from './errors.js';
 export type { EventMap, Listener, ListenerErrorHandler } from './typed-emitter.js';
@@ -26,3 +27,16 @@ export { summarizeFragment, resolveSamples } from './mp4/fragment-summary.js';
 export type { FragmentSummary, TrackFragmentSummary, ResolvedSample } from './mp4/fragment-summary.js';
 export { decodeSampleFlags, isSyncSample } from './mp4/sample-flags.js';
 export type { SampleFlags } from './mp4/sample-flags.js';
+
+export { PlaybackOrigin } from './playback/origin.js';
+export type { PlaybackRequest } from './playback/origin.js';
+export { PLAYBACK_ORIGIN_DEFAULTS } from './playback/options.js';
+export type { PlaybackOriginOptions, StreamerInfo, PublicJwk, GrantKeys } from './playback/options.js';
+export { PlaybackRefusal } from './playback/refusal.js';
+export { SessionTokens, MIN_SESSION_KEY_BYTES } from './playback/session-token.js';
+export type { SessionClaims } from './playback/session-token.js';
+export { ViewerSessions } from './playback/viewer-sessions.js';
+export type { ViewerSessionsEvents, ViewerSessionsOptions } from './playback/viewer-sessions.js';
+export { StreamRetention } from './playback/retention.js';
+export type { StreamRetentionOptions } from './playback/retention.js';
+export { isServableName, isStreamerSid, streamFilePath, streamerDir } from './playback/stream-files.js';

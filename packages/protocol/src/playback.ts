@@ -5,8 +5,15 @@
  * 1. A PlaybackGrant's `playbackUrl` is `<server>/playback/<VJ…>?token=<grant JWT>`.
  * 2. Opening a session: `POST <playbackUrl>` with the viewer's access token (HS256, its
  *    `grants.player` holding the grant) in `Authorization: Bearer <token>`, empty body.
- *    Browsers send `Origin`; it is checked against the grant's allowed origins.
- *    200 → `PlaybackSessionResponse`. Any refusal → 401/403/404/429 with
+ *    Browsers send `Origin`; it is checked against the grant's allowed origins. The
+ *    server's own origin is always allowed: `/embed/player` plays from it, and who may frame
+ *    that page is governed by its `Content-Security-Policy: frame-ancestors` (the grant's
+ *    origins) instead. The player reads the server's clock from the `Date` header of
+ *    `GET /.well-known/jwks.json` (exposed to other origins) to check grant expiry.
+ *    A player on another (allowed) origin needs CORS: the preflight of this POST
+ *    (`Authorization` header) and `Access-Control-Allow-Origin` on the answers, the
+ *    playlist and the segments.
+ *    200 → `PlaybackSessionResponse`. Any refusal → 401/403/404 with
  *    `PlaybackErrorBody`, never media.
  * 3. The session lives in the URL path: `<server>/playback/<VJ…>/s/<session>/index.m3u8`,
  *    and every segment/init URL in that playlist is relative to it, so it keeps the
@@ -16,6 +23,30 @@
  *    lapses `idleTimeoutSeconds` after the last one. The playlist answers 404
  *    (`PlaybackErrorBody`, code 20404) until the streamer's first segment exists; the player
  *    retries it.
+ *
+ * Refusals (status → `code`), checked in this order when opening a session:
+ * - 401 20101  no `Authorization: Bearer`, a malformed access token, or a playback grant that
+ *              is forged (bad ES256 signature, unknown `kid`), `alg: none`/not ES256, expired,
+ *              longer-lived than 60 s, for another streamer or account, or whose
+ *              `playerStreamerSid` differs from the grant JWT's streamer
+ * - 401 20102/20103/20104/20105/20107  the access token's header, issuer (unknown API key or
+ *              account), expiry, nbf, HS256 signature (TokenError's Twilio code, as signaling)
+ * - 401 20106  the access token has no usable `grants.player`
+ * - 403 20403  an `Origin` the grant does not allow (a restricted grant also refuses a request
+ *              without `Origin`; this server's own origin is always allowed, for /embed/player)
+ * - 404 20404  no such streamer, or it ended and its files are gone
+ * - 403 56008  the streamer already has its maximum of viewers (ONAIR_MAX_VIEWERS); 403, not
+ *              429, because ARCHITECTURE.md has every refusal answer 401 or 403
+ * Playlists and segments:
+ * - 403 20403  a missing, guessed, tampered or lapsed session, a session of another streamer,
+ *              a request `Origin` other than the one the session was opened from, or a file
+ *              name that is not `index.m3u8`, `init-<n>.mp4` or `seg-<n>.m4s` (path traversal)
+ * - 404 20404  the playlist before the first segment; a segment no longer kept
+ * - 405 20004  another method
+ * Every refusal carries `Access-Control-Allow-Origin: *` (so a page can read the code) and
+ * `Cache-Control: no-store`. Successful answers carry `Access-Control-Allow-Origin` with the
+ * session's origin (or `*` when the grant allows any) and `Vary: Origin`; playlists are
+ * `no-cache`, init and segments `max-age=31536000, immutable`.
  */
 
 export const PLAYBACK_PATH = '/playback';

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { CACHE_CONTROL, CONTENT_TYPES, fileKind, isServableName, isStreamerSid, streamFilePath } from './stream-files.js';
+
+const ROOT = '/data/streams';
+const SID = `VJ${'0123456789abcdef'.repeat(2)}`;
+
+describe('stream files', () => {
+  test.each(['index.m3u8', 'init-0.mp4', 'init-12.mp4', 'seg-0.m4s', 'seg-123456.m4s'])('serves %s', (name) => {
+    expect(isServableName(name)).toBe(true);
+    expect(streamFilePath(ROOT, SID, name)).toBe(resolve(ROOT, SID, name));
+  });
+
+  test.each([
+    '', '.', '..', '../index.m3u8', '..%2Findex.m3u8', '%2e%2e', 'index.m3u8/', '/etc/passwd', 'sub/seg-1.m4s', 'seg-1.m4s\0',
+    'seg-01.m4s', 'seg--1.m4s', 'seg-1.mp4', 'init-1.m4s', 'INDEX.M3U8', 'index.m3u8.bak', '.index.m3u8.1.2.tmp', 'credentials.json',
+    'seg-1.m4s\\..\\x', 'seg-99999999999999999.m4s',
+  ])('refuses %j', (name) => {
+    expect(isServableName(name)).toBe(false);
+    expect(streamFilePath(ROOT, SID, name)).toBeUndefined();
+  });
+
+  test.each(['', 'VJ', `vj${SID.slice(2)}`, `${SID}0`, `VJ${'G'.repeat(32)}`, '..', `../${SID}`, `${SID}/..`, `RM${SID.slice(2)}`])(
+    'refuses streamer %j',
+    (sid) => {
+      expect(isStreamerSid(sid)).toBe(false);
+      expect(streamFilePath(ROOT, sid, 'index.m3u8')).toBeUndefined();
+    },
+  );
+
+  test('content types and cache policy by kind', () => {
+    expect(['index.m3u8', 'init-0.mp4', 'seg-3.m4s'].map(fileKind)).toEqual(['playlist', 'init', 'segment']);
+    expect(CONTENT_TYPES).toEqual({ playlist: 'application/vnd.apple.mpegurl', init: 'video/mp4', segment: 'video/mp4' });
+    expect(CACHE_CONTROL.playlist).toBe('no-cache');
+    expect(CACHE_CONTROL.segment).toContain('immutable');
+  });
+});
