@@ -21,8 +21,8 @@ export type {
   RemoteDataTrackEventCallbacks,
   RemoteTrackPublicationEventCallbacks,
 } from './events/track-event.js';
-export { TypedEmitter } from './events/typed-emitter.js';
-export type { EventCallbacks } from './events/typed-emitter.js';
+export { TypedEmitter } from '@onair/protocol';
+export type { EventCallbacks } from '@onair/protocol';
 export { LocalParticipant } from './participant/local-participant.js';
 export { RemoteParticipant } from './participant/remote-participant.js';
 export type { RemoteParticipantState } from './participant/remote-participant.js';

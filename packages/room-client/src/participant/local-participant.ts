@@ -3,7 +3,7 @@ import type { LocalParticipantEventCallbacks } from '../events/participant-event
 import { LocalParticipantEvent } from '../events/participant-event.js';
 import type { LocalMediaTrackEventCallbacks } from '../events/track-event.js';
 import { TrackEvent } from '../events/track-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import { RoomError } from '../errors.js';
 import { LocalTrackPublication } from '../publication/local-track-publication.js';
 import type { LocalAudioTrack } from '../track/local-audio-track.js';

@@ -2,7 +2,7 @@ import type { ParticipantInfo, TrackInfo } from '@onair/protocol';
 import type { RemoteParticipantEventCallbacks } from '../events/participant-event.js';
 import { ParticipantEvent } from '../events/participant-event.js';
 import { TrackEvent } from '../events/track-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import { log } from '../logger.js';
 import { RemoteTrackPublication } from '../publication/remote-track-publication.js';
 import { DataChannelInbox } from '../track/data-channel-inbox.js';

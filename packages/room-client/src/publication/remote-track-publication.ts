@@ -1,7 +1,7 @@
 import type { TrackInfo, TrackKind } from '@onair/protocol';
 import type { RemoteTrackPublicationEventCallbacks } from '../events/track-event.js';
 import { TrackEvent } from '../events/track-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import type { RemoteTrack } from '../track/track-types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ParticipantEvent } from '../events/participant-event.js';
 import type { RoomEventCallbacks } from '../events/room-event.js';
 import { RoomEvent } from '../events/room-event.js';
-import type { TypedEmitter } from '../events/typed-emitter.js';
+import type { TypedEmitter } from '@onair/protocol';
 import type { RemoteParticipant } from '../participant/remote-participant.js';
 
 /** Re-emits a participant's track events on the room, with the participant appended. */

@@ -10,7 +10,7 @@ import { PeerManager } from '../engine/peer-manager.js';
 import { RoomError } from '../errors.js';
 import type { RoomEventCallbacks } from '../events/room-event.js';
 import { RoomEvent } from '../events/room-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import { log } from '../logger.js';
 import type { JoinMode, LocalParticipantEngine } from '../participant/local-participant.js';
 import { LocalParticipant } from '../participant/local-participant.js';

@@ -1,6 +1,6 @@
 import type { LocalMediaTrackEventCallbacks } from '../events/track-event.js';
 import { TrackEvent } from '../events/track-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import { AttachedElements } from './attached-elements.js';
 
 /** Options for wrapping a MediaStreamTrack in a LocalAudioTrack / LocalVideoTrack. */

@@ -1,7 +1,7 @@
 import type { TrackInfo } from '@onair/protocol';
 import type { RemoteDataTrackEventCallbacks } from '../events/track-event.js';
 import { TrackEvent } from '../events/track-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import type { DataChannelInbox } from './data-channel-inbox.js';
 
 /** A remote participant's data track; emits `message` `(data, track)`. */

@@ -1,7 +1,7 @@
 import type { TrackInfo } from '@onair/protocol';
 import type { RemoteMediaTrackEventCallbacks } from '../events/track-event.js';
 import { TrackEvent } from '../events/track-event.js';
-import { TypedEmitter } from '../events/typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import { AttachedElements } from './attached-elements.js';
 
 /** What RemoteAudioTrack and RemoteVideoTrack share. */

@@ -1,5 +1,3 @@
-import { log } from '../logger.js';
-
 /** A map from event name to listener signature (a type alias, not an interface). */
 export type EventCallbacks = { [event: string]: (...args: never[]) => void };
 
@@ -11,7 +9,8 @@ interface Entry {
 }
 
 /**
- * A small typed event emitter for the browser (no Node `events`).
+ * A small typed event emitter for the browser SDKs (no Node `events`), shared by
+ * `@onair/room-client` and `@onair/player`.
  *
  * A listener that throws is reported with `console.error` and never stops the other
  * listeners nor the code that emitted the event.
@@ -63,7 +62,7 @@ export class TypedEmitter<Events extends EventCallbacks> {
       try {
         entry.listener.apply(this, args);
       } catch (error) {
-        log.error(`a "${String(event)}" listener threw`, error);
+        console.error(`[onair] a "${String(event)}" listener threw`, error);
       }
     }
     return true;

@@ -1,0 +1,169 @@
+import Hls from 'hls.js/light';
+import type { ErrorData, FragLoadedData, HlsConfig, LevelLoadedData, LevelSwitchedData } from 'hls.js';
+import { PlayerError, PlayerErrorCode } from '../errors.js';
+import type { EngineHandlers, MediaEngine } from './engine.js';
+import { bufferedAhead } from './video-stats.js';
+
+/** hls.js settings measured on this stack (FACTS.md: latency seen); the app may override. */
+export const HLS_CONFIG_DEFAULTS: Partial<HlsConfig> = {
+  lowLatencyMode: true,
+  liveSyncDurationCount: 2,
+  maxLiveSyncPlaybackRate: 1.5,
+  backBufferLength: 10,
+};
+
+/** How long fatal network errors in a row are retried (a live viewer's network comes back), ms. */
+const NETWORK_RETRY_WINDOW = 30_000;
+const MAX_NETWORK_RETRY_DELAY = 4_000;
+/**
+ * Starving (playing, < 0.5 s buffered) with no playlist or segment loaded for this long, the
+ * loaders are restarted. hls.js waits for `navigator.onLine` before retrying a request that
+ * failed without a status, and that flag can stay false on a working network (hosts with
+ * only loopback, some VPNs): without this, playback would never resume after a blip.
+ */
+const STALL_RESTART_MS = 4_000;
+const WATCHDOG_INTERVAL_MS = 1_000;
+
+/** hls.js (light build: no subtitles, alternate audio, DRM) over Media Source Extensions. */
+export class HlsEngine implements MediaEngine {
+  readonly kind = 'hls.js';
+  readonly #hls: Hls;
+  readonly #handlers: EngineHandlers;
+  #video: HTMLVideoElement;
+  #live = true;
+  #loaded = false;
+  #fragmentBitrate: number | null = null;
+  #networkRetries = 0;
+  #networkFailingSince: number | undefined;
+  #recoveredMedia = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastProgress = Date.now();
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+
+  static isSupported(): boolean {
+    return Hls.isSupported();
+  }
+
+  constructor(video: HTMLVideoElement, config: Partial<HlsConfig>, handlers: EngineHandlers) {
+    this.#video = video;
+    this.#handlers = handlers;
+    this.#hls = new Hls({ ...HLS_CONFIG_DEFAULTS, ...config });
+    const hls = this.#hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      if (this.#loaded) return;
+      this.#loaded = true;
+      handlers.loaded();
+    });
+    hls.on(Hls.Events.LEVEL_LOADED, (_event, data: LevelLoadedData) => {
+      this.#live = data.details.live;
+      this.#networkRecovered();
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data: LevelSwitchedData) => {
+      const level = hls.levels[data.level];
+      handlers.qualityChanged({
+        bitrate: level?.bitrate || null,
+        width: level?.width || null,
+        height: level?.height || null,
+        codecs: [level?.videoCodec, level?.audioCodec].filter(Boolean).join(',') || null,
+      });
+    });
+    hls.on(Hls.Events.FRAG_LOADED, (_event, data: FragLoadedData) => {
+      const seconds = data.frag.duration;
+      if (seconds > 0) this.#fragmentBitrate = Math.round((data.payload.byteLength * 8) / seconds);
+      this.#networkRecovered();
+    });
+    hls.on(Hls.Events.ERROR, (_event, data: ErrorData) => this.#onError(data));
+  }
+
+  load(playlistUrl: string): void {
+    this.#hls.attachMedia(this.#video);
+    this.#hls.loadSource(playlistUrl);
+    this.#watchdog ??= setInterval(() => this.#checkProgress(), WATCHDOG_INTERVAL_MS);
+  }
+
+  attach(video: HTMLVideoElement): void {
+    if (video === this.#video) return;
+    this.#video = video;
+    this.#hls.detachMedia();
+    this.#hls.attachMedia(video);
+  }
+
+  isLive(): boolean {
+    return this.#live;
+  }
+
+  latency(): number | null {
+    if (!this.#live) return null;
+    const latency = this.#hls.latency;
+    return Number.isFinite(latency) && latency > 0 ? latency : null;
+  }
+
+  targetLatency(): number | null {
+    return this.#hls.targetLatency;
+  }
+
+  liveSyncPosition(): number | null {
+    return this.#hls.liveSyncPosition;
+  }
+
+  bitrate(): number | null {
+    const level = this.#hls.levels[this.#hls.currentLevel];
+    return level?.bitrate || this.#fragmentBitrate;
+  }
+
+  destroy(): void {
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#watchdog);
+    this.#hls.destroy();
+  }
+
+  #checkProgress(): void {
+    if (!this.#loaded || !this.#live || this.#video.paused) return;
+    const now = Date.now();
+    if (bufferedAhead(this.#video) >= 0.5 || now - this.#lastProgress < STALL_RESTART_MS) return;
+    this.#lastProgress = now;
+    this.#hls.stopLoad();
+    this.#hls.startLoad();
+  }
+
+  #networkRecovered(): void {
+    this.#lastProgress = Date.now();
+    this.#networkRetries = 0;
+    this.#networkFailingSince = undefined;
+  }
+
+  #onError(data: ErrorData): void {
+    if (!data.fatal) return; // hls.js retries these itself
+    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+      const status = data.response?.code ?? 0;
+      // once it has played, a refused playlist means the stream (or its session) is over
+      if ((status === 403 || status === 404 || status === 410) && this.#loaded) return this.#handlers.gone();
+      if (status === 401 || status === 403 || status === 404 || status === 429) {
+        return this.#handlers.error(PlayerError.fromServer(status, parseJson(data.response?.text)));
+      }
+      const now = Date.now();
+      this.#networkFailingSince ??= now;
+      if (now - this.#networkFailingSince < NETWORK_RETRY_WINDOW) {
+        const delay = Math.min(MAX_NETWORK_RETRY_DELAY, 500 * 2 ** this.#networkRetries++);
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = setTimeout(() => this.#hls.startLoad(), delay);
+        return;
+      }
+      return this.#handlers.error(PlayerError.network(`the stream could not be loaded (${data.details})`));
+    }
+    if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !this.#recoveredMedia) {
+      this.#recoveredMedia = true;
+      this.#hls.recoverMediaError();
+      return;
+    }
+    this.#handlers.error(new PlayerError(PlayerErrorCode.MediaError, `the stream could not be played (${data.details})`));
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
