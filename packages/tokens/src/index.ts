@@ -29,3 +29,34 @@ export {
   type VerifyPlaybackGrantOptions,
 } from './verify-playback-grant-jwt.js';
 export { ANY_ORIGIN, isOriginAllowed, normalizeOrigin, parseAllowedOrigins } from './allowed-origins.js';
+
+export {
+  PLAYBACK_GRANT_CACHE_DEFAULTS,
+  PlaybackGrantCache,
+  VIEWER_TOKEN_SKEW_ALLOWANCE,
+  type MintViewerTokenOptions,
+  type PlaybackGrantCacheOptions,
+  type PlaybackGrantSource,
+} from './playback-grant-cache.js';
+export type { CachedPlaybackGrant } from './playback-grant-cache-entry.js';
+export {
+  PlaybackGrantRequestError,
+  type PlaybackGrantRequestErrorCode,
+  type PlaybackGrantRequestErrorDetails,
+} from './playback-grant-cache-errors.js';
+export {
+  FETCH_PLAYBACK_GRANT_SOURCE_DEFAULTS,
+  fetchPlaybackGrantSource,
+  type FetchLike,
+  type FetchPlaybackGrantSourceOptions,
+} from './playback-grant-cache-fetch.js';
+export {
+  twilioPlaybackGrantSource,
+  type TwilioPlaybackGrantClient,
+  type TwilioPlaybackGrantSourceOptions,
+} from './playback-grant-cache-twilio.js';
+export {
+  PLAYBACK_GRANT_CACHE_MAP_DEFAULTS,
+  PlaybackGrantCacheMap,
+  type PlaybackGrantCacheMapOptions,
+} from './playback-grant-cache-map.js';
