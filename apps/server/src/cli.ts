@@ -44,6 +44,8 @@ async function serve(args: string[]): Promise<number> {
     ffmpegPath: config.ffmpegPath,
     maxProcessors: config.maxProcessors,
     composerVideoCodec: config.composerVideoCodec,
+    composerStandby: config.composerStandby,
+    playback: config.playback,
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -12,6 +12,12 @@ export interface Metrics {
   hlsSegments: Counter;
   /** composer jobs holding a slot now */
   jobsRunning: Gauge;
+  /** MediaRecordings finalised, by outcome (completed, failed) */
+  recordingsFinished: Counter<'status'>;
+  /** live playback sessions per active PlayerStreamer (the label set goes when the streamer ends) */
+  playbackViewers: Gauge<'streamer'>;
+  /** playback requests refused, by error code */
+  playbackRefusals: Counter<'code'>;
 }
 
 /** A gauge of how many records of a repository have each of `statuses`, read at scrape time. */
@@ -76,5 +82,29 @@ export function createMetrics(store: Store): Metrics {
     registers: [registry],
   });
   const jobsRunning = new Gauge({ name: 'onair_media_jobs_running', help: 'Composer jobs running (Chromium + ffmpeg)', registers: [registry] });
-  return { registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning };
+  statusGauge(registry, 'onair_media_recordings', 'MediaRecordings being recorded', ['processing'] as const, (q) =>
+    store.mediaRecordings.list(q),
+  );
+  const recordingsFinished = new Counter({
+    name: 'onair_media_recordings_finished_total',
+    help: 'MediaRecordings finalised, by status (completed, failed)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  const playbackViewers = new Gauge({
+    name: 'onair_playback_viewers',
+    help: 'Live playback sessions (viewers) per active PlayerStreamer',
+    labelNames: ['streamer'] as const,
+    registers: [registry],
+  });
+  const playbackRefusals = new Counter({
+    name: 'onair_playback_refusals_total',
+    help: 'Playback requests refused, by error code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  return {
+    registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning, recordingsFinished,
+    playbackViewers, playbackRefusals,
+  };
 }

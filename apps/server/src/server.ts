@@ -7,6 +7,7 @@ import { composerPageUrl } from '@onair/composer';
 import { createServer, type Server } from 'node:http';
 import { RoomServer } from '@onair/rooms';
 import { ComposerRunner } from './media/composer-runner.js';
+import { finalizeRecording, resolveFfmpegPath } from '@onair/media-processor';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -19,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import type { ServerEvents, ServiceContext } from './services/context.js';
 import { MaxDurationEnforcer } from './services/max-duration.js';
 import { MediaProcessorService } from './services/media-processors.js';
+import { MediaRecordingService, roomSidIfSid } from './services/media-recordings.js';
 import { ParticipantService } from './services/participants.js';
 import { PlaybackGrantService } from './services/playback-grants.js';
 import { PlayerStreamerService } from './services/player-streamers.js';
@@ -28,6 +30,7 @@ import { SqliteStore } from './store/sqlite/store.js';
 import { ServerRoomsBackend } from './rooms/backend.js';
 import type { IceConfig } from './rooms/ice-servers.js';
 import { RoomLifecycle } from './rooms/lifecycle.js';
+import { PlaybackService, type PlaybackSettings } from './playback/playback.js';
 
 export interface OnairServerOptions {
   port: number;
@@ -50,6 +53,10 @@ export interface OnairServerOptions {
   maxProcessors?: number | undefined;
   /** what the composer records (default h264) */
   composerVideoCodec?: 'h264' | 'vp8';
+  /** Chromium kept ready for the next media processors (default 1; 0: none) */
+  composerStandby?: number | undefined;
+  /** playback origin: retention, viewer limit, session idle timeout */
+  playback?: PlaybackSettings;
 }
 
 export class OnairServer {
@@ -66,6 +73,8 @@ export class OnairServer {
   private readonly lifecycle: RoomLifecycle;
   private readonly composer: ComposerRunner;
   private readonly processors: MediaProcessorService;
+  private readonly recordings: MediaRecordingService;
+  private readonly playback: PlaybackService;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -103,10 +112,18 @@ export class OnairServer {
       ffmpegPath: opts.ffmpegPath,
       maxProcessors: opts.maxProcessors,
       videoCodec: opts.composerVideoCodec ?? 'h264',
+      standby: opts.composerStandby,
       localUrl: () => this.localUrl(),
     });
     const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));
-    this.composer.bind({ processors, streamers });
+    const recordings = (this.recordings = new MediaRecordingService(this.ctx, {
+      dataDir: opts.dataDir,
+      finalize: (dir) => finalizeRecording({ ffmpegPath: resolveFfmpegPath(opts.ffmpegPath), dir }),
+      // the composer joins a named room by opening it; the recording names that room from the start
+      resolveRoom: async (nameOrSid) => roomSidIfSid(nameOrSid) ?? (await rooms.openForJoin(nameOrSid)).sid,
+      onFinished: (status) => metrics.recordingsFinished.inc({ status }),
+    }));
+    this.composer.bind({ processors, streamers, recordings });
     this.events.on('mediaProcessorEnded', (p) => this.composer.stop(p.sid));
     // a streamer ended on its own stops being fed; its processor's other outputs go on
     this.events.on('playerStreamerEnded', async (s) => {
@@ -117,6 +134,17 @@ export class OnairServer {
     });
     this.grants = new PlaybackGrantService(this.ctx);
     this.maxDuration = new MaxDurationEnforcer(this.ctx, streamers, processors);
+    const baseUrl = baseUrlResolver(opts.publicUrl);
+    this.playback = new PlaybackService({
+      ...opts.playback,
+      ctx: this.ctx,
+      dataDir: opts.dataDir,
+      credentials: opts.credentials,
+      metrics,
+      logger,
+      jwks: () => this.grants.jwks(),
+      baseUrl,
+    });
     const app = createApp({
       rest: {
         store: this.store,
@@ -124,9 +152,11 @@ export class OnairServer {
         participants,
         streamers,
         processors,
+        recordings,
         grants: this.grants,
-        baseUrl: baseUrlResolver(opts.publicUrl),
+        baseUrl,
       },
+      playback: this.playback.origin.handle,
       credentials: opts.credentials,
       logger,
       metrics,
@@ -148,6 +178,10 @@ export class OnairServer {
     await this.grants.init();
     await this.maxDuration.start();
     await this.lifecycle.start();
+    // recordings a crash left processing: their pieces are joined (or they fail) now
+    await this.recordings.recover();
+    // files of streams that ended longer ago than the retention go now, then periodically
+    await this.playback.start();
     const http = this.http!;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -158,6 +192,8 @@ export class OnairServer {
     });
     // jobs do not outlive the process that ran them: a crash left these without media
     await this.processors.endAllRunning('internal-service-error');
+    // Chromium kept ready for the next media processor (the page is served by this listener)
+    this.composer.manager.warm();
     this.ready = true;
     return http.address() as AddressInfo;
   }
@@ -177,6 +213,7 @@ export class OnairServer {
       this.ready = false;
       this.maxDuration.close();
       this.lifecycle.close();
+      this.playback.close();
       // every processor ends with the server: jobs stopped, playlists finalised
       await this.processors.endAllRunning('internal-service-error').catch((err) =>
         this.opts.logger.error({ err }, 'ending media processors failed'),

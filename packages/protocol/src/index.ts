@@ -82,3 +82,5 @@ export type {
 } from './composer.js';
 export { PLAYBACK_PATH, PLAYBACK_PLAYLIST } from './playback.js';
 export type { PlaybackSessionResponse, PlaybackErrorBody } from './playback.js';
+export { TypedEmitter } from './typed-emitter.js';
+export type { EventCallbacks } from './typed-emitter.js';

@@ -38,7 +38,8 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? newDataDir();
-  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  // no standby Chromium unless a test asks for one (ONAIR_COMPOSER_STANDBY): most servers run no composer
+  const env: Record<string, string | undefined> = { ...process.env, ONAIR_COMPOSER_STANDBY: '0', ...opts.env };
   for (const k of ['ONAIR_PORT', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
     if (!opts.env?.[k]) delete env[k];
   }
@@ -142,4 +143,10 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
     if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** Ends every running MediaProcessor: a failed test must not keep its job (and its slot) for the next. */
+export async function endRunningProcessors(server: Pick<RunningServer, 'url' | 'creds'>): Promise<void> {
+  const running = (await api(server, 'GET', '/v1/MediaProcessors?Status=started')).json.media_processors as { sid: string }[];
+  await Promise.all(running.map((p) => api(server, 'POST', `/v1/MediaProcessors/${p.sid}`, { Status: 'ended' })));
 }

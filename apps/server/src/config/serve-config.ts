@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IceServerInfo } from '@onair/protocol';
 import type { Credentials } from './credentials.js';
+import { parseDuration } from '../playback/duration.js';
 
 export interface ServeConfig {
   port: number;
@@ -20,6 +21,10 @@ export interface ServeConfig {
   maxProcessors: number | undefined;
   /** what the composer records: h264 (copied by ffmpeg, the default) or vp8 (re-encoded with libx264) */
   composerVideoCodec: 'h264' | 'vp8';
+  /** Chromium kept ready (composer page preloaded) for the next media processors; undefined: the default (1) */
+  composerStandby: number | undefined;
+  /** playback: retention of ended streams (ms), viewer limit per streamer, session idle timeout (s) */
+  playback: { retentionMs: number; maxViewers: number | undefined; idleTimeoutSeconds: number | undefined };
   logLevel: string;
   ice: {
     servers: IceServerInfo[];
@@ -54,9 +59,15 @@ Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKE
 Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
 Media: CHROME_PATH, FFMPEG_PATH (found when unset), ONAIR_MAX_PROCESSORS (concurrent
 media processors; default from the number of cores), ONAIR_COMPOSER_VIDEO_CODEC (h264 |
-vp8: what the composer records; vp8 is re-encoded with libx264, for browsers without H.264).
+vp8: what the composer records; vp8 is re-encoded with libx264, for browsers without H.264),
+ONAIR_COMPOSER_STANDBY (Chromium kept ready with the composer page loaded, so a new media
+processor starts without launching one; default 1, 0 turns it off).
 ICE: ONAIR_ICE_SERVERS (JSON list of {urls, username?, credential?}); TURN REST credentials
-with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).`;
+with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).
+Playback: ONAIR_RETENTION (how long HLS files of ended streams are kept: 3600, 30m, 1h;
+default 1h), ONAIR_MAX_VIEWERS (viewers per stream; default unlimited),
+ONAIR_PLAYBACK_IDLE_TIMEOUT (a viewer's session lapses this long after its last request;
+default 30s).`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -68,11 +79,41 @@ function composerVideoCodec(value: string | undefined): 'h264' | 'vp8' {
   return value;
 }
 
+function composerStandby(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 16) {
+    throw new ConfigError(`ONAIR_COMPOSER_STANDBY must be a whole number from 0 to 16 (got '${value}')`);
+  }
+  return Number(value);
+}
+
 function maxProcessors(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
     throw new ConfigError(`ONAIR_MAX_PROCESSORS must be a whole number from 1 to 1000 (got '${value}')`);
   }
   return Number(value);
+}
+
+function duration(value: string, name: string, min: number, max: number): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < min || ms > max) {
+    throw new ConfigError(
+      `${name} must be a duration such as 3600 (seconds), 90s, 30m or 1h, from ${min / 1000} s to ${max / 1000} s (got '${value}')`,
+    );
+  }
+  return ms;
+}
+
+function playback(env: Env): ServeConfig['playback'] {
+  const maxViewers = env.ONAIR_MAX_VIEWERS;
+  if (maxViewers !== undefined && maxViewers !== '' && (!/^\d+$/.test(maxViewers) || Number(maxViewers) < 1 || Number(maxViewers) > 1_000_000)) {
+    throw new ConfigError(`ONAIR_MAX_VIEWERS must be a whole number from 1 to 1000000 (got '${maxViewers}')`);
+  }
+  const idle = env.ONAIR_PLAYBACK_IDLE_TIMEOUT;
+  return {
+    retentionMs: env.ONAIR_RETENTION ? duration(env.ONAIR_RETENTION, 'ONAIR_RETENTION', 0, 365 * 86_400_000) : 3_600_000,
+    maxViewers: maxViewers ? Number(maxViewers) : undefined,
+    idleTimeoutSeconds: idle ? duration(idle, 'ONAIR_PLAYBACK_IDLE_TIMEOUT', 1_000, 86_400_000) / 1000 : undefined,
+  };
 }
 
 function port(value: string, from: string): number {
@@ -170,6 +211,8 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     ffmpegPath: env.FFMPEG_PATH || undefined,
     maxProcessors: env.ONAIR_MAX_PROCESSORS ? maxProcessors(env.ONAIR_MAX_PROCESSORS) : undefined,
     composerVideoCodec: composerVideoCodec(env.ONAIR_COMPOSER_VIDEO_CODEC),
+    composerStandby: env.ONAIR_COMPOSER_STANDBY ? composerStandby(env.ONAIR_COMPOSER_STANDBY) : undefined,
+    playback: playback(env),
     logLevel: level,
     ice: iceServers(env),
   };

@@ -1,5 +1,6 @@
 /** The express application: health, JWKS, the authenticated /v1 API, and Twilio-style errors. */
 import express, { type Express, type RequestHandler } from 'express';
+import { PLAYBACK_PATH } from '@onair/protocol';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials.js';
 import type { RestContext } from '../rest/context.js';
@@ -11,7 +12,9 @@ import { roomsRouter } from '../rest/rooms.js';
 import type { Metrics } from '../metrics.js';
 import { ApiError } from './api-error.js';
 import { basicAuth } from './auth.js';
+import { demoWatch } from './demo-watch.js';
 import { errorHandler } from './error-handler.js';
+import { playerPagesRouter } from './player-pages.js';
 
 export interface AppOptions {
   rest: RestContext;
@@ -22,6 +25,8 @@ export interface AppOptions {
   demoDir?: string | undefined;
   /** the built composer page (served under /composer/ for the MediaProcessor's Chromium) */
   composerDir?: string | undefined;
+  /** the playback origin (`@onair/player-streamer`), everything under PLAYBACK_PATH */
+  playback?: ((req: express.Request, res: express.Response) => Promise<void>) | undefined;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -46,10 +51,12 @@ function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl === PLAYBACK_PATH ? PLAYBACK_PATH : 'unmatched';
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
-      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      // playback session tokens travel in the path: never logged
+      const path = req.originalUrl.split('?')[0]!.replace(/^(\/playback\/[^/]+\/s\/)[^/]+/, '$1…');
+      logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
   };
@@ -68,6 +75,8 @@ export function createApp(opts: AppOptions): Express {
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300');
     res.set('Access-Control-Allow-Origin', '*');
+    // the player reads the server's clock from Date to check grant expiry (cross-origin too)
+    res.set('Access-Control-Expose-Headers', 'Date');
     res.json(opts.rest.grants.jwks());
   });
   app.get('/metrics', async (_req, res) => {
@@ -79,8 +88,15 @@ export function createApp(opts: AppOptions): Express {
     app.use('/composer', express.static(opts.composerDir, { index: 'composer.html', fallthrough: true }));
   }
   if (opts.demoDir) {
+    app.get('/demo/watch', demoWatch({ rest: opts.rest, credentials: opts.credentials, logger: opts.logger }));
     app.use('/demo', express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true }));
   }
+
+  // grant-gated playback sessions, playlists and segments: before the authenticated API
+  const playback = opts.playback;
+  if (playback) app.use(PLAYBACK_PATH, (req, res) => void playback(req, res));
+
+  app.use(playerPagesRouter({ jwks: () => opts.rest.grants.jwks() }));
 
   const v1 = express.Router();
   v1.use(basicAuth(opts.credentials));
