@@ -45,6 +45,8 @@ function createElementClass(): CustomElementConstructor {
     readonly #unmute: HTMLButtonElement;
     #player: Player | undefined;
     #generation = 0;
+    /** a connect is under way (its Player not yet set) */
+    #connecting = false;
 
     constructor() {
       super();
@@ -69,7 +71,8 @@ function createElementClass(): CustomElementConstructor {
     }
 
     connectedCallback(): void {
-      if (!this.#player) void this.#connect();
+      // an upgraded element already started connecting from attributeChangedCallback: one session, not two
+      if (!this.#player && !this.#connecting) void this.#connect();
     }
 
     disconnectedCallback(): void {
@@ -84,6 +87,7 @@ function createElementClass(): CustomElementConstructor {
 
     #stop(): void {
       this.#generation++;
+      this.#connecting = false;
       this.#player?.disconnect();
       this.#player = undefined;
     }
@@ -95,11 +99,14 @@ function createElementClass(): CustomElementConstructor {
       const token = this.getAttribute('token');
       if (!token) return;
       let player: Player;
+      this.#connecting = true;
       try {
         player = await Player.connect(token, { autoplay: true, video: this.videoElement });
       } catch (error) {
         if (generation === this.#generation) this.#setError(error as PlayerError);
         return;
+      } finally {
+        if (generation === this.#generation) this.#connecting = false;
       }
       if (generation !== this.#generation) return player.disconnect();
       this.#player = player;
