@@ -1,6 +1,6 @@
 // Builds the demo pages into dist/: the speaker page's script bundled with esbuild (ESM,
 // es2022, not minified, with a source map) and its HTML copied beside it. The server
-// serves dist/ under /demo (`/demo/speaker` → speaker.html, `/demo/speaker.js`).
+// serves dist/ under /demo (`/demo/speaker` → speaker.html, `/demo/speaker.js`; `/demo/` → index.html).
 // The room SDK is bundled on its own too (`/demo/room-client.js`, one ES module), so a
 // page can `import { connect } from '/demo/room-client.js'` without a bundler.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, 'src');
 const dist = join(here, 'dist');
 
-const pages = ['speaker'];
+const pages = ['speaker', 'index'];
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });

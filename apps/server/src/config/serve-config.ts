@@ -26,6 +26,8 @@ export interface ServeConfig {
   /** playback: retention of ended streams (ms), viewer limit per streamer, session idle timeout (s) */
   playback: { retentionMs: number; maxViewers: number | undefined; idleTimeoutSeconds: number | undefined };
   logLevel: string;
+  /** serve the demo pages and their /demo/api routes (off: /demo/* answers 404) */
+  demo: boolean;
   ice: {
     servers: IceServerInfo[];
     turn?: { urls: string[]; secret: string; ttlSeconds: number };
@@ -53,6 +55,7 @@ Options (each also settable from the environment):
   --data-dir <dir>    data directory                 ONAIR_DATA_DIR    (default ${SERVE_DEFAULTS.dataDir})
   --public-url <url>  public base URL of the server  ONAIR_PUBLIC_URL  (default: from the request Host)
   --log-level <lvl>   fatal|error|warn|info|debug    ONAIR_LOG_LEVEL   (default ${SERVE_DEFAULTS.logLevel})
+  --no-demo           do not serve the demo (/demo)  ONAIR_DEMO=0      (default: served)
   -h, --help          show this help
 
 Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
@@ -114,6 +117,12 @@ function playback(env: Env): ServeConfig['playback'] {
     maxViewers: maxViewers ? Number(maxViewers) : undefined,
     idleTimeoutSeconds: idle ? duration(idle, 'ONAIR_PLAYBACK_IDLE_TIMEOUT', 1_000, 86_400_000) / 1000 : undefined,
   };
+}
+
+function demoFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(`ONAIR_DEMO must be 1 or 0 (got '${value}')`);
 }
 
 function port(value: string, from: string): number {
@@ -179,6 +188,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
         'data-dir': { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        'no-demo': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -214,6 +224,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     composerStandby: env.ONAIR_COMPOSER_STANDBY ? composerStandby(env.ONAIR_COMPOSER_STANDBY) : undefined,
     playback: playback(env),
     logLevel: level,
+    demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),
     ice: iceServers(env),
   };
 }

@@ -12,6 +12,7 @@ import { roomsRouter } from '../rest/rooms.js';
 import type { Metrics } from '../metrics.js';
 import { ApiError } from './api-error.js';
 import { basicAuth } from './auth.js';
+import { demoApi } from './demo-api.js';
 import { demoWatch } from './demo-watch.js';
 import { errorHandler } from './error-handler.js';
 import { playerPagesRouter } from './player-pages.js';
@@ -88,6 +89,7 @@ export function createApp(opts: AppOptions): Express {
     app.use('/composer', express.static(opts.composerDir, { index: 'composer.html', fallthrough: true }));
   }
   if (opts.demoDir) {
+    app.use('/demo/api', demoApi({ rest: opts.rest, credentials: opts.credentials, metrics: opts.metrics }));
     app.get('/demo/watch', demoWatch({ rest: opts.rest, credentials: opts.credentials, logger: opts.logger }));
     app.use('/demo', express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true }));
   }
