@@ -5,7 +5,7 @@ import { CredentialsError, resolveCredentials } from './config/credentials.js';
 import { ConfigError, SERVE_USAGE, readServeConfig } from './config/serve-config.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
-import { OnairServer } from './server.js';
+import { OPERATOR_GROUPS, runOperatorCommand } from './cli/run.js';
 import { fileURLToPath } from 'node:url';
 
 /** The built demo pages (apps/demo/dist) beside this app, when present. */
@@ -20,7 +20,14 @@ Usage: onair <command> [options]
 
 Commands:
   serve     run the server (onair serve --help for options)
-  help      show this help`;
+  rooms     create, list, get, end rooms (onair rooms --help)
+  streams   start, list, stop streams (onair streams --help)
+  grants    create viewer access tokens (onair grants --help)
+  help      show this help
+
+rooms, streams and grants talk to a running server over its REST API:
+--url or ONAIR_URL (default http://localhost:8080); ONAIR_API_KEY and ONAIR_API_SECRET,
+else <data-dir>/credentials.json (--data-dir or ONAIR_DATA_DIR, default .onair).`;
 
 async function serve(args: string[]): Promise<number> {
   const config = readServeConfig(args, process.env);
@@ -31,6 +38,8 @@ async function serve(args: string[]): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const creds = resolveCredentials(config.dataDir, config.credentials);
   const logger = createLogger(config.logLevel);
+  // loaded here, not at the top: the operator commands start faster without the server's modules
+  const { OnairServer } = await import('./server.js');
   const server = new OnairServer({
     port: config.port,
     host: config.host,
@@ -39,7 +48,7 @@ async function serve(args: string[]): Promise<number> {
     credentials: creds.credentials,
     logger,
     ice: config.ice,
-    demoDir: findDemoDir(),
+    demoDir: config.demo ? findDemoDir() : undefined,
     chromePath: config.chromePath,
     ffmpegPath: config.ffmpegPath,
     maxProcessors: config.maxProcessors,
@@ -70,6 +79,8 @@ async function serve(args: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const group = OPERATOR_GROUPS.find((g) => g.name === command);
+  if (group) return runOperatorCommand(group, rest, process.env, { stdout: process.stdout, stderr: process.stderr });
   switch (command) {
     case 'serve':
       return serve(rest);
