@@ -3,14 +3,8 @@ import type { ErrorData, FragLoadedData, HlsConfig, LevelLoadedData, LevelSwitch
 import { PlayerError, PlayerErrorCode } from '../errors.js';
 import type { EngineHandlers, MediaEngine } from './engine.js';
 import { bufferedAhead } from './video-stats.js';
+import { hlsConfigFor } from './hls-config.js';
 
-/** hls.js settings measured on this stack (FACTS.md: latency seen); the app may override. */
-export const HLS_CONFIG_DEFAULTS: Partial<HlsConfig> = {
-  lowLatencyMode: true,
-  liveSyncDurationCount: 2,
-  maxLiveSyncPlaybackRate: 1.5,
-  backBufferLength: 10,
-};
 
 /** How long fatal network errors in a row are retried (a live viewer's network comes back), ms. */
 const NETWORK_RETRY_WINDOW = 30_000;
@@ -47,7 +41,7 @@ export class HlsEngine implements MediaEngine {
   constructor(video: HTMLVideoElement, config: Partial<HlsConfig>, handlers: EngineHandlers) {
     this.#video = video;
     this.#handlers = handlers;
-    this.#hls = new Hls({ ...HLS_CONFIG_DEFAULTS, ...config });
+    this.#hls = new Hls(hlsConfigFor(config));
     const hls = this.#hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       if (this.#loaded) return;

@@ -1,0 +1,97 @@
+/**
+ * The pages of `glass-to-glass.bench.ts`: the clock sender (a room-client SDK page) and a
+ * viewer (a blank page of the server's origin running the real @onair/player ESM bundle,
+ * `/sdk/player.mjs`, with the clock decoder on its video element).
+ */
+import type { Browser, LoggedPage } from '../../e2e/support/browser.js';
+import { newPage } from '../../e2e/support/browser.js';
+import { SENDER_SCRIPT, VIEWER_DECODER_SCRIPT, type TileMapping } from './clock-pattern.js';
+
+/** Opens the clock sender and joins `token`'s room with its canvas + oscillator tracks. */
+export async function openClockSender(browser: Browser, base: string, token: string): Promise<LoggedPage> {
+  const page = await newPage(browser);
+  await page.goto(`${base}/healthz`);
+  await page.evaluate(`(${SENDER_SCRIPT})(${JSON.stringify(token)})`);
+  return page;
+}
+
+/**
+ * Runs in the viewer page: `Player.connect(token, {hlsConfig})` (null values in hlsConfig
+ * become undefined, so a player default can be unset), play(), counts `rebuffering` events
+ * and state changes, and starts the decoder.
+ */
+const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composedWidth) => {
+  const hlsConfig = JSON.parse(hlsConfigJson);
+  for (const k of Object.keys(hlsConfig)) if (hlsConfig[k] === null) hlsConfig[k] = undefined;
+  const { Player } = await import('/sdk/player.mjs');
+  window.__rebuffers = 0;
+  window.__states = [];
+  window.__errors = [];
+  const player = await Player.connect(token, { hlsConfig });
+  window.player = player;
+  window.__states.push([Date.now(), player.state]);
+  player.on('stateChanged', (s) => window.__states.push([Date.now(), s]));
+  player.on('rebuffering', () => window.__rebuffers++);
+  player.on('error', (e) => window.__errors.push(e.code + ': ' + e.message));
+  const video = player.videoElement;
+  video.muted = true;
+  video.style.width = '640px';
+  document.body.append(video);
+  (${VIEWER_DECODER_SCRIPT})(video, mappings, composedWidth);
+  await player.play();
+}`;
+
+export async function openViewer(
+  browser: Browser,
+  base: string,
+  token: string,
+  hlsConfig: Record<string, unknown>,
+  mappings: TileMapping[],
+  composedWidth: number,
+): Promise<LoggedPage> {
+  const page = await newPage(browser);
+  await page.goto(`${base}/healthz`);
+  const args = [token, JSON.stringify(hlsConfig), mappings, composedWidth].map((a) => JSON.stringify(a)).join(', ');
+  await page.evaluate(`(${VIEWER_SCRIPT})(${args})`);
+  return page;
+}
+
+/** What a viewer page has seen so far. */
+export interface ViewerSnapshot {
+  /** [display wall ms, latency ms] per decoded frame */
+  samples: [number, number][];
+  undecoded: number;
+  frames: number;
+  firstFrameAt: number | null;
+  firstDecodedAt: number | null;
+  rebuffers: number;
+  /** [wall ms, state] */
+  states: [number, string][];
+  errors: string[];
+  framesDropped: number;
+  framesDecoded: number;
+  quality: { total: number; dropped: number };
+  hlsLatency: number | null;
+  /** seconds buffered ahead of the play head (player.stats) */
+  bufferedAhead: number | null;
+}
+
+export async function readViewer(page: LoggedPage): Promise<ViewerSnapshot> {
+  return (await page.evaluate(`(() => {
+    const g = window.__g2g || { samples: [], undecoded: 0, frames: 0, firstFrameAt: null, firstDecodedAt: null };
+    const p = window.player;
+    const q = p && p.videoElement.getVideoPlaybackQuality ? p.videoElement.getVideoPlaybackQuality() : null;
+    return {
+      ...g,
+      samples: g.samples.slice(),
+      rebuffers: window.__rebuffers || 0,
+      states: (window.__states || []).slice(),
+      errors: (window.__errors || []).slice(),
+      framesDropped: p ? p.stats.framesDropped : 0,
+      framesDecoded: p ? p.stats.framesDecoded : 0,
+      quality: q ? { total: q.totalVideoFrames, dropped: q.droppedVideoFrames } : { total: 0, dropped: 0 },
+      hlsLatency: p ? p.liveLatency : null,
+      bufferedAhead: p ? p.stats.bufferedAhead : null,
+    };
+  })()`)) as ViewerSnapshot;
+}
