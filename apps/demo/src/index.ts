@@ -18,6 +18,7 @@
  *   #streamers tr[data-streamer-sid][data-room][data-status][data-viewers]
  *   #processors tr[data-processor-sid][data-room][data-status]
  */
+import { byId } from './dom.js';
 
 interface Participant { sid: string; identity: string; status: string }
 interface RoomView { sid: string; name: string; status: string; participants: Participant[] }
@@ -34,11 +35,7 @@ class DemoApiError extends Error {
   }
 }
 
-function el<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`index.html lacks #${id}`);
-  return found as T;
-}
+const el = <T extends HTMLElement>(id: string): T => byId<T>(id, 'index.html');
 
 const body = document.body;
 const ui = {

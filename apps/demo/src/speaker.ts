@@ -26,6 +26,7 @@ import {
   type RemoteVideoTrack,
   type Room,
 } from '@onair/room-client';
+import { byId } from './dom.js';
 
 type MediaTrack = RemoteAudioTrack | RemoteVideoTrack;
 
@@ -36,11 +37,7 @@ const UNKNOWN_ERROR_CODE = 53000;
 /** The page was opened without a token. */
 const TOKEN_INVALID_CODE = 20101;
 
-function el<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`speaker.html lacks #${id}`);
-  return found as T;
-}
+const el = <T extends HTMLElement>(id: string): T => byId<T>(id, 'speaker.html');
 
 const body = document.body;
 const ui = {

@@ -3,22 +3,10 @@
  * (everything outside page/) free of the DOM and of the room SDK so Node can import them,
  * one concept per file, explicit exports.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { sourceFiles } from '../../../test/support/source-files.js';
 
-const SRC = fileURLToPath(new URL('.', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-const sources = sourceFiles(SRC).map((path) => [relative(SRC, path), readFileSync(path, 'utf8')] as const);
+const sources = sourceFiles(new URL('.', import.meta.url));
 const pure = sources.filter(([file]) => !file.startsWith('page/'));
 const page = sources.filter(([file]) => file.startsWith('page/'));
 

@@ -1,23 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { sourceFiles } from '../../../test/support/source-files.js';
 import * as api from './index.js';
 import { PlayerEvent } from './events/player-event.js';
 import { PlayerState } from './player-state.js';
 import { version } from './version.js';
 
-const SRC = fileURLToPath(new URL('.', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-const sources = sourceFiles(SRC).map((path) => [relative(SRC, path), readFileSync(path, 'utf8')] as const);
+const sources = sourceFiles(new URL('.', import.meta.url));
 
 describe('browser-only source', () => {
   test.each(sources)('%s imports only browser-safe modules', (_file, text) => {
