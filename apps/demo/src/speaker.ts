@@ -17,18 +17,9 @@
  * `data-track-sid`), and `data-video`/`data-audio` = on | off as the participant mutes.
  * The own preview is `video#local-video` (muted).
  */
-import {
-  connect,
-  type LocalTrackPublication,
-  type RemoteAudioTrack,
-  type RemoteParticipant,
-  type RemoteTrack,
-  type RemoteVideoTrack,
-  type Room,
-} from '@onair/room-client';
+import { connect, type LocalTrackPublication, type Room } from '@onair/room-client';
 import { byId } from './dom.js';
-
-type MediaTrack = RemoteAudioTrack | RemoteVideoTrack;
+import { ParticipantGrid } from './participant-grid.js';
 
 type State = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'error';
 
@@ -141,66 +132,6 @@ function fail(info: ErrorInfo): void {
 
 // ---- remote participants --------------------------------------------------------------
 
-interface Tile {
-  li: HTMLLIElement;
-  media: Map<MediaTrack, HTMLMediaElement>;
-}
-
-const tiles = new Map<string, Tile>();
-
-function initials(identity: string): string {
-  const words = identity.trim().split(/[\s._@-]+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0]![0], words[1]![0]] : [identity.trim().slice(0, 2)];
-  return letters.join('').toUpperCase() || '?';
-}
-
-function layout(): void {
-  const n = tiles.size;
-  const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
-  ui.grid.style.setProperty('--cols', String(cols));
-  ui.grid.style.setProperty('--rows', String(Math.max(1, Math.ceil(n / cols))));
-}
-
-function tileFor(participant: RemoteParticipant): Tile {
-  let tile = tiles.get(participant.sid);
-  if (tile) return tile;
-  const li = document.createElement('li');
-  li.className = 'tile';
-  li.dataset.participantSid = participant.sid;
-  li.dataset.identity = participant.identity;
-  li.setAttribute('aria-label', participant.identity);
-  const avatar = document.createElement('div');
-  avatar.className = 'avatar';
-  avatar.setAttribute('aria-hidden', 'true');
-  avatar.textContent = initials(participant.identity);
-  const label = document.createElement('div');
-  label.className = 'label';
-  label.textContent = participant.identity;
-  const muted = document.createElement('span');
-  muted.className = 'muted-mic';
-  muted.textContent = ' · muted';
-  label.append(muted);
-  li.append(avatar, label);
-  ui.grid.append(li);
-  tile = { li, media: new Map() };
-  tiles.set(participant.sid, tile);
-  updateTrackState(participant);
-  layout();
-  return tile;
-}
-
-/** `data-video`/`data-audio` on the tile: off when the participant disabled every such track. */
-function updateTrackState(participant: RemoteParticipant): void {
-  const li = tiles.get(participant.sid)?.li;
-  if (!li) return;
-  const anyEnabled = (publications: ReadonlyMap<string, { isTrackEnabled: boolean }>) =>
-    publications.size === 0 ? null : [...publications.values()].some((p) => p.isTrackEnabled);
-  const video = anyEnabled(participant.videoTracks);
-  const audio = anyEnabled(participant.audioTracks);
-  li.dataset.video = video === false ? 'off' : 'on';
-  li.dataset.audio = audio === false ? 'off' : 'on';
-}
-
 /** Autoplay with sound can be refused without a user gesture: offer a button then. */
 function play(media: HTMLMediaElement): void {
   const p = media.play();
@@ -211,72 +142,7 @@ function play(media: HTMLMediaElement): void {
   }
 }
 
-function attachTrack(track: RemoteTrack, participant: RemoteParticipant): void {
-  if (track.kind === 'data') return;
-  const tile = tileFor(participant);
-  if (tile.media.has(track)) return;
-  let media: HTMLMediaElement;
-  if (track.kind === 'video') {
-    const video = document.createElement('video');
-    video.autoplay = true;
-    video.playsInline = true;
-    video.muted = true; // sound comes from the participant's <audio>
-    media = video;
-  } else {
-    const audio = document.createElement('audio');
-    audio.autoplay = true;
-    audio.hidden = true;
-    media = audio;
-  }
-  media.dataset.trackSid = track.sid;
-  track.attach(media);
-  tile.media.set(track, media);
-  if (track.kind === 'video') tile.li.prepend(media);
-  else tile.li.append(media);
-  play(media);
-}
-
-function detachTrack(track: RemoteTrack, participant: RemoteParticipant): void {
-  if (track.kind === 'data') return;
-  const tile = tiles.get(participant.sid);
-  const media = tile?.media.get(track);
-  if (!tile || !media) return;
-  track.detach(media);
-  media.remove();
-  tile.media.delete(track);
-}
-
-function addParticipant(participant: RemoteParticipant): void {
-  tileFor(participant);
-  participant.tracks.forEach((publication) => {
-    const track = publication.track;
-    if (track) attachTrack(track, participant);
-  });
-}
-
-function removeParticipant(participant: RemoteParticipant): void {
-  const tile = tiles.get(participant.sid);
-  if (!tile) return;
-  for (const [track, media] of tile.media) {
-    track.detach(media);
-    media.remove();
-  }
-  tile.li.remove();
-  tiles.delete(participant.sid);
-  layout();
-}
-
-function clearParticipants(): void {
-  for (const tile of tiles.values()) {
-    for (const [track, media] of tile.media) {
-      track.detach(media);
-      media.remove();
-    }
-    tile.li.remove();
-  }
-  tiles.clear();
-  layout();
-}
+const participants = new ParticipantGrid(ui.grid, play);
 
 // ---- local participant and controls ---------------------------------------------------
 
@@ -371,7 +237,7 @@ let ended = false;
 function onDisconnected(joined: Room, error?: { code: number; message: string } | null): void {
   if (ended) return;
   ended = true;
-  clearParticipants();
+  participants.clear();
   detachLocal(joined);
   if (error) {
     const info = errorInfo(error);
@@ -432,16 +298,16 @@ async function main(): Promise<void> {
 
   attachLocal(joined);
   wireControls(joined);
-  joined.participants.forEach(addParticipant);
+  joined.participants.forEach((participant) => participants.add(participant));
 
-  joined.on('participantConnected', (participant) => addParticipant(participant));
-  joined.on('participantDisconnected', (participant) => removeParticipant(participant));
-  joined.on('trackSubscribed', (track, _publication, participant) => attachTrack(track, participant));
-  joined.on('trackUnsubscribed', (track, _publication, participant) => detachTrack(track, participant));
-  joined.on('trackEnabled', (_publication, participant) => updateTrackState(participant));
-  joined.on('trackDisabled', (_publication, participant) => updateTrackState(participant));
-  joined.on('trackPublished', (_publication, participant) => updateTrackState(participant));
-  joined.on('trackUnpublished', (_publication, participant) => updateTrackState(participant));
+  joined.on('participantConnected', (participant) => participants.add(participant));
+  joined.on('participantDisconnected', (participant) => participants.remove(participant));
+  joined.on('trackSubscribed', (track, _publication, participant) => participants.attach(track, participant));
+  joined.on('trackUnsubscribed', (track, _publication, participant) => participants.detach(track, participant));
+  joined.on('trackEnabled', (_publication, participant) => participants.updateTrackState(participant));
+  joined.on('trackDisabled', (_publication, participant) => participants.updateTrackState(participant));
+  joined.on('trackPublished', (_publication, participant) => participants.updateTrackState(participant));
+  joined.on('trackUnpublished', (_publication, participant) => participants.updateTrackState(participant));
   joined.on('reconnecting', () => setState('reconnecting'));
   joined.on('reconnected', () => setState('connected', `Connected as ${joined.localParticipant.identity}`));
   joined.on('disconnected', (_room, error) => onDisconnected(joined, error));
