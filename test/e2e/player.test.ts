@@ -454,8 +454,9 @@ describe('live edge, stalls and EXT-X-ENDLIST (test source)', () => {
     expect(await page.evaluate('window.__errors')).toStrictEqual([]);
   }, 90_000);
 
-  test('EXT-X-ENDLIST: the player plays out and ends', async () => {
-    await stream.stop();
+  test('EXT-X-ENDLIST appended on its own after the last segment: the player plays out and ends', async () => {
+    // the player has seen the last segment listed live; the end arrives as a bare ENDLIST
+    await stream.stop({ endlistAfterMs: 4_000 });
     await eventually(async () => (await states()).at(-1) === 'ended', 40_000, 250);
     expect(await page.evaluate('window.player.liveLatency')).toBe(null);
     expect(await page.evaluate('window.__errors')).toStrictEqual([]);

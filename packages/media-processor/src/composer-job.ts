@@ -369,15 +369,18 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
       this.browserGeneration++;
       await Promise.all([
         (async () => {
-          if (!current) return;
-          await current.ffmpeg.stop(this.deps.timings.ffmpegStopMs);
-          await current.ended;
+          if (current) {
+            await current.ffmpeg.stop(this.deps.timings.ffmpegStopMs);
+            await current.ended;
+          }
+          // EXT-X-ENDLIST right after the last segment, not after Chromium has gone: players
+          // reloading in between would see the end only as ENDLIST appended on its own
+          await Promise.all(
+            this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.finish().catch(() => undefined)),
+          );
         })(),
         chromium?.kill(),
       ]);
-      await Promise.all(
-        this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.finish().catch(() => undefined)),
-      );
       this.phase = 'closed';
       this.log('info', {}, 'composer job closed');
       this.emit('closed');

@@ -222,6 +222,7 @@ export class Player extends TypedEmitter<PlayerEventCallbacks> {
         if (this.#wantPlay) void this.play();
       },
       gone: () => this.disconnect(),
+      ended: () => this.#signal('ended'),
       error: (error) => this.#fail(error),
       qualityChanged: (quality) => {
         this.#quality = quality;

@@ -32,8 +32,11 @@ export interface TestStream {
   readonly segments: SegmentInfo[];
   /** resolves once `count` segments are playable */
   waitForSegments(count: number, timeoutMs?: number): Promise<void>;
-  /** stops ffmpeg and finishes the playlist (EXT-X-ENDLIST); idempotent */
-  stop(): Promise<void>;
+  /**
+   * Stops ffmpeg and finishes the playlist (EXT-X-ENDLIST); idempotent. With `endlistAfterMs`
+   * the last segment is listed live first and ENDLIST is appended on its own that much later.
+   */
+  stop(options?: { endlistAfterMs?: number }): Promise<void>;
 }
 
 const FPS = 30;
@@ -109,10 +112,11 @@ export async function startTestStream(opts: TestStreamOptions): Promise<TestStre
         check();
       });
     },
-    stop() {
+    stop(options = {}) {
       stopping ??= (async () => {
         if (ffmpeg.exitCode === null && ffmpeg.signalCode === null) ffmpeg.kill('SIGTERM');
         await ended;
+        if (options.endlistAfterMs) await new Promise((r) => setTimeout(r, options.endlistAfterMs));
         await packager.finish();
       })();
       return stopping;

@@ -197,6 +197,21 @@ describe('HlsPackager with synthetic fMP4', () => {
     expect(finished).toBe(1);
   });
 
+  it('finish() lists the input\'s last segment and EXT-X-ENDLIST in one playlist write', async () => {
+    const { packager } = await open();
+    const listedLive: number[] = [];
+    packager.on('segment', (s) => {
+      const now = parsePlaylist(readFileSync(packager.playlistPath, 'utf8'));
+      if (!now.ended) listedLive.push(s.sequence);
+    });
+    const input = packager.input();
+    input.write(avStream([20, 20, 20]));
+    await packager.finish();
+    // segments 0 and 1 were cut while live; 2, flushed by finish(), never shows without ENDLIST
+    expect(listedLive).toEqual([0, 1]);
+    expect((await playlist(packager)).segments).toHaveLength(3);
+  });
+
   it('writes an ENDLIST playlist even without segments', async () => {
     const { packager } = await open();
     await packager.finish();

@@ -30,6 +30,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   #failure: PlayerStreamerError | undefined;
   #finishing: Promise<void> | undefined;
   #active: PackagerInput | undefined;
+  #finishRequested = false;
   #inputCount = 0;
   /** Init files on disk, and the one the newest input uses (never collected). */
   readonly #inits = new Set<string>();
@@ -145,6 +146,10 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   }
 
   async #finish(): Promise<void> {
+    // the input's last segment (published by end(), synchronously queued) goes out in the
+    // same playlist write as EXT-X-ENDLIST: a player that saw it listed live and then only
+    // ENDLIST appended may never mark its media ended (hls.js #5777)
+    this.#finishRequested = true;
     await this.#active?.end();
     this.#enqueue(0, async () => {
       await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(true));
@@ -204,7 +209,8 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
         discontinuity,
         programDateTime: info.programDateTime,
       });
-      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(false));
+      const last = this.#finishRequested && sequence === this.#nextSequence - 1;
+      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(last));
       this.#segmentCount += 1;
       this.#lastSegmentAt = this.#options.now();
       this.emit('segment', info);

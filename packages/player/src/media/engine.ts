@@ -7,6 +7,8 @@ export interface EngineHandlers {
   loaded(): void;
   /** the stream is gone (playlist 404/410 after it had played): the player ends */
   gone(): void;
+  /** the stream was played to its end (where the element's own `ended` event did not come) */
+  ended(): void;
   /** a fatal problem */
   error(error: PlayerError): void;
   qualityChanged(quality: Quality): void;

@@ -4,6 +4,7 @@ import { PlayerError, PlayerErrorCode } from '../errors.js';
 import type { EngineHandlers, MediaEngine } from './engine.js';
 import { bufferedAhead } from './video-stats.js';
 import { hlsConfigFor } from './hls-config.js';
+import { hasPlayedToEnd } from '../live/stream-end.js';
 
 
 /** How long fatal network errors in a row are retried (a live viewer's network comes back), ms. */
@@ -32,6 +33,9 @@ export class HlsEngine implements MediaEngine {
   #recoveredMedia = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #lastProgress = Date.now();
+  #lastPosition = -1;
+  #positionSince = Date.now();
+  #endSignalled = false;
   #watchdog: ReturnType<typeof setInterval> | undefined;
 
   static isSupported(): boolean {
@@ -112,12 +116,36 @@ export class HlsEngine implements MediaEngine {
   }
 
   #checkProgress(): void {
-    if (!this.#loaded || !this.#live || this.#video.paused) return;
+    if (!this.#loaded) return;
     const now = Date.now();
+    const video = this.#video;
+    if (video.currentTime !== this.#lastPosition || video.paused) {
+      this.#lastPosition = video.currentTime;
+      this.#positionSince = now;
+    }
+    if (!this.#live) return this.#checkEnd(now);
+    if (video.paused) return;
     if (bufferedAhead(this.#video) >= 0.5 || now - this.#lastProgress < STALL_RESTART_MS) return;
     this.#lastProgress = now;
     this.#hls.stopLoad();
     this.#hls.startLoad();
+  }
+
+  /** After EXT-X-ENDLIST: the play head stuck at the end of the playlist is the end. */
+  #checkEnd(now: number): void {
+    if (this.#endSignalled || this.#video.ended) return;
+    const details = this.#hls.latestLevelDetails;
+    const ended = hasPlayedToEnd({
+      live: false,
+      paused: this.#video.paused,
+      stuckMs: now - this.#positionSince,
+      bufferAhead: bufferedAhead(this.#video),
+      position: this.#video.currentTime,
+      playlistEnd: details && details.fragments.length > 0 ? details.edge : null,
+    });
+    if (!ended) return;
+    this.#endSignalled = true;
+    this.#handlers.ended();
   }
 
   #networkRecovered(): void {
