@@ -5,7 +5,9 @@
  *   published with @onair/room-client) + a fake-camera speaker (/demo/speaker)
  *   → the real CLI (`onair serve`, one standby Chromium as by default)
  *   → REST: PlayerStreamer, then MediaProcessor video-composer-v1 (1280x720, 2 tiles)
- *   → composer Chromium → MediaRecorder H.264 → ffmpeg (copy) → HLS packager (1 s segments)
+ *   → composer Chromium → MediaRecorder H.264 → ffmpeg (copy, 200 ms fMP4 fragments) → two
+ *     PlayerStreamers of the one processor: `low` latency (LL-HLS: 1 s segments, 200 ms parts,
+ *     blocking reload) and `standard` (2 s segments, no parts)
  *   → playback origin → the real @onair/player (/sdk/player.mjs, hls.js) in headless Chromium.
  *
  * Every page runs on this machine, so the sender's and the viewers' clocks are one
@@ -14,14 +16,13 @@
  * each candidate tile → blocks → ms), latency = expected display time − decoded clock;
  * frames whose pattern fails its checks are counted and dropped (support/clock-pattern.ts).
  *
- * Rows: viewers of the same stream, side by side in the same run: hls.js's count-based
- * live sync (baseline), the player as shipped (1.5 s behind the edge) and a lower setting. The server side
- * (segment duration, MediaRecorder timeslice, keyframe interval) has no setting today, so
- * every row shares the default 1 s segments.
+ * Rows: viewers of the same composition, in the same run: the `standard` streamer (baseline)
+ * and the `low` latency one, each with the player as shipped; then, on the low latency
+ * viewer, an induced stall (3 s offline) and how long its latency takes to come back.
  *
  * Env: ONAIR_G2G_SECONDS (window, default 60), ONAIR_G2G_SETTLE_SECONDS (default 5),
- * ONAIR_G2G_TUNED (JSON array of [name, hlsConfig] replacing the tuned rows, e.g.
- * [["1.2 s", {"liveSyncDuration": 1.2}]]).
+ * ONAIR_G2G_TUNED (JSON array of [name, hlsConfig] of extra rows on the low latency stream,
+ * e.g. [["1.2 s", {"liveSyncDuration": 1.2}]]).
  *
  * `npm run bench -- test/bench/glass-to-glass.bench.ts`
  */
@@ -48,23 +49,24 @@ const WIDTH = 1280;
 const HEIGHT = 720;
 const ROOM = 'bench-g2g';
 
-/** hls.js's seconds-based live sync (the player drops its own target when an app sets one) */
-const sync = (seconds: number) => ({ liveSyncDuration: seconds, liveMaxLatencyDuration: seconds + 4 });
-const TUNED: [string, Record<string, unknown>][] = process.env.ONAIR_G2G_TUNED
-  ? (JSON.parse(process.env.ONAIR_G2G_TUNED) as [string, Record<string, unknown>][])
-  : [['liveSyncDuration 1.0', sync(1.0)]];
+type Mode = 'low' | 'standard';
+type ViewerSpec = [name: string, hlsConfig: Record<string, unknown>, mode: Mode];
+const TUNED: ViewerSpec[] = process.env.ONAIR_G2G_TUNED
+  ? (JSON.parse(process.env.ONAIR_G2G_TUNED) as [string, Record<string, unknown>][]).map(([n, c]) => [n, c, 'low'])
+  : [];
 /** connects right after POST /v1/MediaProcessors: create → first frame, and the latency of a viewer there from the start */
-const EARLY: [string, Record<string, unknown>] = ['default, from the start', {}];
-/**
- * join once the early viewer has been measured (LATE_JOIN_SECONDS), the stream's playlist full:
- * hls.js's own count-based target (2 × EXT-X-TARGETDURATION, the player's setting until
- * 2026-12-03) as the baseline, the player as shipped (1.5 s behind the edge), and lower
- */
-const LATE: [string, Record<string, unknown>][] = [
-  ['baseline: liveSyncDurationCount 2', { liveSyncDurationCount: 2 }],
-  ['default (liveSyncDuration 1.5)', {}],
+const EARLY: ViewerSpec = ['low latency, from the start', {}, 'low'];
+/** join once the early viewer has been measured (LATE_JOIN_SECONDS), the stream's playlist full */
+const LATE: ViewerSpec[] = [
+  ['baseline: standard mode (2 s segments)', {}, 'standard'],
+  ['low latency (LL-HLS, default)', {}, 'low'],
   ...TUNED,
 ];
+/** the induced stall on the low latency viewer: offline this long, then watched this long */
+const STALL_MS = 3_000;
+const RECOVERY_WATCH_MS = 20_000;
+/** latency back within this of the target counts as recovered, s */
+const RECOVERED_WITHIN = 0.3;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const opts = { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 };
@@ -127,6 +129,48 @@ async function waitForClock(page: LoggedPage, name: string): Promise<void> {
   );
 }
 
+/**
+ * Takes the viewer offline for STALL_MS (CDP network emulation), then reports how long after
+ * it came back its latency (hls.js's, to the live edge) was again within RECOVERED_WITHIN of
+ * the target it had before the stall.
+ */
+async function stallRecovery(page: LoggedPage): Promise<string> {
+  const read = async () => (await page.evaluate('[window.player.liveLatency, window.player.targetLatency, window.__rebuffers]')) as [number | null, number | null, number];
+  const [latencyBefore, target, rebuffersBefore] = await read();
+  if (target === null) return 'stall: no target latency before the stall';
+  const cdp = await page.createCDPSession();
+  const network = (offline: boolean) => cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send('Network.enable');
+  await network(true);
+  await sleep(STALL_MS);
+  await network(false);
+  const online = Date.now();
+  let worst = 0;
+  let recoveredAfter: number | null = null;
+  let last: [number | null, number | null, number] = [null, null, 0];
+  while (Date.now() - online < RECOVERY_WATCH_MS) {
+    last = await read();
+    const [latency] = last;
+    if (latency !== null) {
+      worst = Math.max(worst, latency);
+      if (latency <= target + RECOVERED_WITHIN && worst > target + RECOVERED_WITHIN) {
+        recoveredAfter = Date.now() - online;
+        break;
+      }
+    }
+    await sleep(200);
+  }
+  await cdp.detach().catch(() => undefined);
+  const fmt = (v: number | null) => (v === null ? '–' : `${v.toFixed(2)} s`);
+  return (
+    `stall on "${LATE[1]![0]}": offline ${STALL_MS / 1000} s; latency before ${fmt(latencyBefore)}, target ${fmt(target)}, worst after ${fmt(worst)}; ` +
+    (recoveredAfter === null
+      ? `not back within ${RECOVERED_WITHIN} s of the target ${RECOVERY_WATCH_MS / 1000} s after (latency ${fmt(last[0])}, target now ${fmt(last[1])})`
+      : `back within ${RECOVERED_WITHIN} s of the target ${(recoveredAfter / 1000).toFixed(1)} s after the network returned (target now ${fmt(last[1])})`) +
+    `; rebuffer events ${last[2] - rebuffersBefore}`
+  );
+}
+
 async function run(): Promise<void> {
   const s = server!;
   const b = browser!;
@@ -135,24 +179,27 @@ async function run(): Promise<void> {
   await waitForState(speaker, 'connected', 30_000);
   await sleep(2_000); // the standby Chromium is up (it launches with the server) and the two speakers see each other
   const client = twilioClient(s);
-  const streamer = await client.media.v1.playerStreamer.create({ maxDuration: 900 });
+  const low = await client.media.v1.playerStreamer.create({ maxDuration: 900 }); // LatencyMode low is the default
+  const standardRes = await api(s, 'POST', '/v1/PlayerStreamers', { MaxDuration: '900', LatencyMode: 'standard' });
+  if (standardRes.status >= 300) throw new Error(`PlayerStreamer: ${standardRes.status} ${standardRes.text}`);
+  const streamers: Record<Mode, string> = { low: low.sid, standard: standardRes.json.sid as string };
   // grants live at most 60 s: each viewer gets its own, minted just before it connects
-  const token = async () => {
-    const res = await api(s, 'POST', `/v1/PlayerStreamers/${streamer.sid}/PlaybackGrant`, { Ttl: '60' });
+  const token = async (mode: Mode) => {
+    const res = await api(s, 'POST', `/v1/PlayerStreamers/${streamers[mode]}/PlaybackGrant`, { Ttl: '60' });
     if (res.status >= 300) throw new Error(`PlaybackGrant: ${res.status} ${res.text}`);
     return viewerToken(s, res.json.grant as object);
   };
-  const earlyToken = await token();
+  const earlyToken = await token(EARLY[2]);
   const mappings = tileMappings(WIDTH, HEIGHT, 2);
-  const open = async ([name, config]: [string, Record<string, unknown>], token: string, t0: number, from: 'create' | 'join') => {
-    const r: ViewerRow = { name, config: JSON.stringify(config), t0, from, windowStart: 0, windowEnd: 0 };
+  const open = async ([name, config, mode]: ViewerSpec, token: string, t0: number, from: 'create' | 'join') => {
+    const r: ViewerRow = { name, config: `${mode} streamer, hlsConfig ${JSON.stringify(config)}`, t0, from, windowStart: 0, windowEnd: 0 };
     rows.push(r);
     return { r, page: await openViewer(b, s.url, token, config, mappings, WIDTH) };
   };
   const t0 = Date.now();
   const processor = await client.media.v1.mediaProcessor.create({
     extension: 'video-composer-v1',
-    extensionContext: JSON.stringify({ room: { name: ROOM }, outputs: [streamer.sid], resolution: `${WIDTH}x${HEIGHT}` }),
+    extensionContext: JSON.stringify({ room: { name: ROOM }, outputs: [streamers.low, streamers.standard], resolution: `${WIDTH}x${HEIGHT}` }),
     extensionEnvironment: JSON.stringify({ hideParticipantIdentities: true }),
     maxDuration: 900, // the viewers are measured one after another
   });
@@ -175,7 +222,7 @@ async function run(): Promise<void> {
     load.before = loadavg();
     for (const viewer of LATE) {
       const joinedAt = Date.now();
-      const { r, page } = await open(viewer, await token(), joinedAt, 'join');
+      const { r, page } = await open(viewer, await token(viewer[2]), joinedAt, 'join');
       await waitForClock(page, r.name);
       await sleep(SETTLE_SECONDS * 1000);
       const cpu0 = machineCpu();
@@ -187,12 +234,13 @@ async function run(): Promise<void> {
       busy += machineCpu().busy - cpu0.busy;
       measured += (end - start) / 1000;
       Object.assign(r, { windowStart: start, windowEnd: end, before, after });
+      if (viewer === LATE[1]) notes.push(await stallRecovery(page));
       await page.close();
     }
     load.after = loadavg();
     load.machineCores = busy / measured;
     const draws = (await sender.evaluate('window.__draws')) as number;
-    notes.push(`sender canvas redraws over the whole run: ${draws}; processor ${processor.sid}, streamer ${streamer.sid}`);
+    notes.push(`sender canvas redraws over the whole run: ${draws}; processor ${processor.sid}, streamers ${JSON.stringify(streamers)}`);
   } catch (err) {
     const message = (err as Error).message.split('\n')[0]!;
     if (!rows.length) rows.push({ name: 'setup', config: '', t0, from: 'create', windowStart: 0, windowEnd: 0, error: message });

@@ -135,7 +135,7 @@ describe('onair grants', () => {
 describe('onair streams', () => {
   test('start creates a PlayerStreamer and a composer MediaProcessor; list shows them; stop ends both', async () => {
     expect((await api(server, 'POST', '/v1/Rooms', { UniqueName: 'cli-show' })).status).toBe(201);
-    const started = await onair(['streams', 'start', 'cli-show', '--resolution', '640x360', '--max-duration', '120', '--json']);
+    const started = await onair(['streams', 'start', 'cli-show', '--resolution', '640x360', '--max-duration', '120', '--latency', 'standard', '--json']);
     expect(started.stderr).toBe('');
     expect(started.status).toBe(0);
     const { player_streamer: vjJson, media_processor: zxJson } = json(started);
@@ -147,11 +147,14 @@ describe('onair streams', () => {
     const processor = (await api(server, 'GET', `/v1/MediaProcessors/${zx}`)).json;
     expect(processor).toMatchObject({ extension: 'video-composer-v1', max_duration: 120 });
     expect(JSON.parse(processor.extension_context)).toEqual({ room: { name: 'cli-show' }, outputs: [vj], resolution: '640x360' });
-    expect((await api(server, 'GET', `/v1/PlayerStreamers/${vj}`)).json.max_duration).toBe(120);
+    expect((await api(server, 'GET', `/v1/PlayerStreamers/${vj}`)).json).toMatchObject({ max_duration: 120, latency_mode: 'standard' });
 
     const list = await onair(['streams', 'list']);
     expect(list.status).toBe(0);
-    expect(list.stdout).toMatch(new RegExp(`${vj}\\s+\\S+\\s+${zx}\\s+\\S+\\s+cli-show`));
+    expect(list.stdout).toMatch(/^STREAMER\s+STATUS\s+LATENCY\s+PROCESSOR\s+STATUS\s+ROOM\s+CREATED$/m);
+    expect(list.stdout).toMatch(new RegExp(`${vj}\\s+\\S+\\s+standard\\s+${zx}\\s+\\S+\\s+cli-show`));
+    const listed = json(await onair(['streams', 'list', '--json'])).player_streamers.find((s: { sid: string }) => s.sid === vj);
+    expect(listed.latency_mode).toBe('standard');
 
     // the processor may fail on its own without speakers; either way stop leaves both final
     const stopped = await onair(['streams', 'stop', vj]);
@@ -176,6 +179,7 @@ describe('onair streams', () => {
     const vj = /player streamer\s+(VJ[0-9a-f]{32})/.exec(started.stdout)?.[1];
     const zx = /media processor\s+(ZX[0-9a-f]{32})/.exec(started.stdout)?.[1];
     expect(vj && zx).toBeTruthy();
+    expect(started.stdout).toMatch(/^latency\s+low$/m); // the default
     const context = JSON.parse((await api(server, 'GET', `/v1/MediaProcessors/${zx}`)).json.extension_context);
     expect(context.recordings).toEqual([{ containerFormat: 'mp4' }]);
 
@@ -214,6 +218,7 @@ describe('help and bad input', () => {
     const one = await onair(['streams', 'start', '--help']);
     expect(one.status).toBe(0);
     expect(one.stdout).toContain('Usage: onair streams start <room>');
+    expect(one.stdout).toContain('--latency low|standard');
   });
 
   test.each([
@@ -226,6 +231,8 @@ describe('help and bad input', () => {
     [['rooms', 'list', '--bogus'], /Unknown option '--bogus'/],
     [['streams', 'stop', 'RM123'], /expected a PlayerStreamer \(VJ…\) or MediaProcessor \(ZX…\) SID/],
     [['streams', 'start', 'x', '--resolution', 'big'], /--resolution must look like 1280x720/],
+    [['streams', 'start', 'x', '--latency', 'ultra'], /^onair: --latency must be one of low, standard \(got 'ultra'\)$/m],
+    [['streams', 'start', 'x', '--latency', 'LOW'], /^onair: --latency must be one of low, standard \(got 'LOW'\)$/m],
     [['grants', 'create'], /^onair: missing argument <streamer>$/m],
     [['rooms', 'list', '--url', 'not a url'], /--url must be an absolute URL/],
   ])('%j exits 2 with the message and usage', async (args, message) => {

@@ -9,57 +9,16 @@
  * server with short settings the idle lapse, the viewer limit (56008) and the retention sweep.
  */
 import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eventually, newDataDir, startServer, type RunningServer } from './support/server.js';
+import { expectRefused, openSession, raw } from './support/playback-http.js';
+import { api, eventually, newDataDir, startServer, type RunningServer } from './support/server.js';
 import { startTestStream, type TestStream } from './support/test-stream.js';
 import { twilio, twilioClient } from './support/twilio-client.js';
 
 const ALLOWED = 'https://app.example.com';
 const OTHER = 'https://evil.example.net';
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  json: any;
-}
-
-/** HTTP exactly as written (node:http does not normalise `..` or escapes in the path). */
-function raw(method: string, url: string, headers: Record<string, string> = {}): Promise<Raw> {
-  const u = new URL(url);
-  const path = url.slice(u.origin.length);
-  return new Promise((resolve, reject) => {
-    const req = request({ method, host: u.hostname, port: u.port, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        let json: unknown;
-        try {
-          json = JSON.parse(body.toString('utf8'));
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** A refusal: the status, the JSON code, and nothing that looks like HLS or MP4. */
-function expectRefused(res: Raw, status: number, code: number): void {
-  expect({ status: res.status, code: res.json?.code }, res.body.toString()).toEqual({ status, code });
-  expect(typeof res.json.message).toBe('string');
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const text = res.body.toString('latin1');
-  expect(text).not.toContain('#EXTM3U');
-  expect(text).not.toMatch(/ftyp|moof|mdat/);
-}
 
 type Client = ReturnType<typeof twilioClient>;
 type Grant = { playbackUrl: string; playerStreamerSid: string; requestCredentials: unknown };
@@ -78,14 +37,6 @@ function viewerToken(server: RunningServer, grant: Grant, secret = server.creds.
   const token = new AccessToken(server.creds.accountSid, server.creds.apiKeySid, secret, { identity: `viewer-${Math.random()}` });
   token.addGrant(new AccessToken.PlaybackGrant({ grant }));
   return token.toJwt();
-}
-
-function openSession(server: RunningServer, playbackUrl: string, accessToken: string | undefined, origin?: string) {
-  const url = playbackUrl.replace(/^https?:\/\/[^/]+/, server.url); // the grant names the URL the REST client used
-  return raw('POST', url, {
-    ...(accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` }),
-    ...(origin === undefined ? {} : { origin }),
-  });
 }
 
 const grantJwtOf = (grant: Grant) => new URL(grant.playbackUrl).searchParams.get('token')!;
@@ -157,6 +108,7 @@ describe('playback origin (default settings)', () => {
       playerStreamerSid: streamer,
       status: 'created',
       idleTimeoutSeconds: 30,
+      latencyMode: 'low',
     });
 
     const playlist = await raw('GET', session.playlistUrl, { origin: ALLOWED });
@@ -205,6 +157,16 @@ describe('playback origin (default settings)', () => {
 
     // two sessions of this streamer are live (beforeAll's and this one)
     expect(await viewers(server, streamer)).toBe(2);
+  });
+
+  test("the session names the streamer's latency mode (LatencyMode=standard, set by raw HTTP)", async () => {
+    const created = await api(server, 'POST', '/v1/PlayerStreamers', { LatencyMode: 'standard' });
+    expect(created.status).toBe(201);
+    const standardGrant = await grantFor(client, created.json.sid);
+    const opened = await openSession(server, standardGrant.playbackUrl, viewerToken(server, standardGrant));
+    expect(opened.status, opened.body.toString()).toBe(200);
+    expect(opened.json).toMatchObject({ playerStreamerSid: created.json.sid, status: 'created', latencyMode: 'standard' });
+    await client.media.v1.playerStreamer(created.json.sid).update({ status: 'ended' });
   });
 
   test('an expired grant (Ttl 1, 2.5 s later) is refused with 20101', async () => {

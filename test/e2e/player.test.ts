@@ -22,14 +22,9 @@ import { videoStats, waitForPlayingVideos } from './support/media.js';
 import { api, eventually, startServer, type RunningServer } from './support/server.js';
 import { videoToken } from './support/signaling.js';
 import { openSpeaker, waitForState } from './support/speakers.js';
+import { createStreamer as createStreamerOver, playbackGrant as grantOver, viewerToken as tokenFor, type Grant } from './support/playback.js';
 import { startTestStream, type TestStream } from './support/test-stream.js';
-import { twilio, twilioClient } from './support/twilio-client.js';
-
-interface Grant {
-  playbackUrl: string;
-  playerStreamerSid: string;
-  requestCredentials: unknown;
-}
+import { twilioClient } from './support/twilio-client.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -44,27 +39,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function createStreamer(): Promise<string> {
-  const res = await api(server, 'POST', '/v1/PlayerStreamers', {});
-  expect(res.status).toBeLessThan(300);
-  return res.json.sid as string;
-}
-
-async function playbackGrant(streamerSid: string, params: Record<string, string> = {}): Promise<Grant> {
-  const res = await api(server, 'POST', `/v1/PlayerStreamers/${streamerSid}/PlaybackGrant`, { Ttl: '60', ...params });
-  expect(res.status, res.text).toBeLessThan(300);
-  return res.json.grant as Grant;
-}
-
-/** A viewer's access token, minted by the official twilio library. */
-function viewerToken(grant: Grant): string {
-  const { AccessToken } = twilio.jwt;
-  const token = new AccessToken(server.creds.accountSid, server.creds.apiKeySid, server.creds.apiSecret, {
-    identity: `viewer-${Math.random().toString(36).slice(2, 8)}`,
-  });
-  token.addGrant(new AccessToken.PlaybackGrant({ grant: grant as unknown as object }));
-  return token.toJwt();
-}
+const createStreamer = () => createStreamerOver(server);
+const playbackGrant = (streamerSid: string, params: Record<string, string> = {}) => grantOver(server, streamerSid, params);
+const viewerToken = (grant: Grant) => tokenFor(server, grant);
 
 const grantJwtOf = (grant: Grant) => new URL(grant.playbackUrl).searchParams.get('token')!;
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;

@@ -215,6 +215,7 @@ describe('PlayerStreamers and PlaybackGrants', () => {
       video: true,
       ended_reason: null,
       max_duration: 600,
+      latency_mode: 'low',
       url: `${server.url}/v1/PlayerStreamers/${created.sid}`,
       links: { playback_grant: `${server.url}/v1/PlayerStreamers/${created.sid}/PlaybackGrant` },
     });
@@ -240,6 +241,42 @@ describe('PlayerStreamers and PlaybackGrants', () => {
       hooks.received.find((c) => c.params.PlayerStreamerSid === created.sid && c.params.StatusCallbackEvent === 'player-streamer-ended'),
     );
     expect(cb.params.EndedReason).toBe('ended-via-api');
+  });
+
+  test('LatencyMode (onair extension, raw HTTP): every serialization carries latency_mode; twilio-node still parses it', async () => {
+    // twilio-node cannot send LatencyMode: what it creates is low
+    const viaLibrary = await client.media.v1.playerStreamer.create();
+    expect((await api(server, 'GET', `/v1/PlayerStreamers/${viaLibrary.sid}`)).json.latency_mode).toBe('low');
+    const explicitLow = await api(server, 'POST', '/v1/PlayerStreamers', { LatencyMode: 'low' });
+    expect(explicitLow.status).toBe(201);
+    expect(explicitLow.json.latency_mode).toBe('low');
+    const refused = await api(server, 'POST', '/v1/PlayerStreamers', { LatencyMode: 'STANDARD' });
+    expectTwilioError(refused, 400, 20001);
+    expect(refused.json.message).toBe("Invalid parameter LatencyMode: must be one of: low, standard (got 'STANDARD')");
+
+    const created = await api(server, 'POST', '/v1/PlayerStreamers', { LatencyMode: 'standard', MaxDuration: '900' });
+    expect(created.status).toBe(201);
+    expectFields(created.json, FIELDS.playerStreamer);
+    expect(created.json).toMatchObject({ latency_mode: 'standard', max_duration: 900, status: 'created' });
+    const sid = created.json.sid as string;
+    expect((await api(server, 'GET', `/v1/PlayerStreamers/${sid}`)).json.latency_mode).toBe('standard');
+
+    const fetched = await client.media.v1.playerStreamer(sid).fetch();
+    expect(fetched).toMatchObject({ sid, status: 'created', maxDuration: 900, endedReason: null });
+    expect(fetched.dateCreated.toISOString().replace('.000', '')).toBe(created.json.date_created);
+
+    const list = await api(server, 'GET', '/v1/PlayerStreamers?PageSize=1000');
+    const modes = new Map(list.json.player_streamers.map((s: any) => [s.sid, s.latency_mode]));
+    expect([modes.get(viaLibrary.sid), modes.get(explicitLow.json.sid), modes.get(sid)]).toEqual(['low', 'low', 'standard']);
+    for (const s of list.json.player_streamers) expectFields(s, FIELDS.playerStreamer);
+    expect((await client.media.v1.playerStreamer.list({ pageSize: 1000 })).map((s) => s.sid)).toContain(sid);
+
+    const ended = await client.media.v1.playerStreamer(sid).update({ status: 'ended' });
+    expect(ended.status).toBe('ended');
+    const endedRaw = await api(server, 'POST', `/v1/PlayerStreamers/${sid}`, { Status: 'ended' });
+    expect(endedRaw.json).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api', latency_mode: 'standard' });
+    await client.media.v1.playerStreamer(viaLibrary.sid).update({ status: 'ended' });
+    await client.media.v1.playerStreamer(explicitLow.json.sid).update({ status: 'ended' });
   });
 
   test('PlaybackGrant: ES256 JWT with kid, verifiable with JWKS, TTL bounds, refused when ended', async () => {

@@ -259,6 +259,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
         height: hello.height,
         audioKbps: this.spec.audioKbps,
         x264Preset: this.deps.media.x264Preset,
+        partSeconds: this.deps.media.partSeconds,
       }),
       onStdout: (chunk) => {
         for (const input of inputs) input.write(chunk);

@@ -24,6 +24,14 @@ export interface MediaSettings {
   windowSegments: number;
   /** MediaRecorder timeslice, ms */
   timesliceMs: number;
+  /**
+   * ffmpeg cuts its fragmented MP4 this often, s: each fragment is a Low-Latency HLS part
+   * (PART-TARGET = this + one frame: parts overshoot by up to a frame); 0 = one fragment per
+   * keyframe (no parts).
+   */
+  partSeconds: number;
+  /** segment target of PlayerStreamers in `standard` latency mode, s (a multiple of segmentSeconds) */
+  standardSegmentSeconds: number;
   frameRate: number;
   audioKbps: number;
   /** libx264 preset when the recording must be re-encoded (VP8) */
@@ -46,8 +54,10 @@ export const mediaDefaults: MediaSettings = {
   // the start past its 2.5 s goal); the packager's TARGETDURATION is 2 (1.5 × target, rounded up)
   segmentSeconds: 1,
   windowSegments: 8,
-  // a keyframe reaches ffmpeg at most this late
-  timesliceMs: 100,
+  // a keyframe reaches ffmpeg at most this late; 50–100 ms kept LL-HLS parts flowing best (FACTS)
+  timesliceMs: 50,
+  partSeconds: 0.2,
+  standardSegmentSeconds: 2,
   frameRate: 30,
   audioKbps: 128,
   x264Preset: 'veryfast',

@@ -14,6 +14,16 @@ describe('ffmpegArgs', () => {
     expect(after(args, '-movflags')).toBe('+frag_keyframe+empty_moov+default_base_moof');
     expect(args.at(-1)).toBe('pipe:1');
     expect(args).not.toContain('libx264');
+    expect(args).not.toContain('-frag_duration');
+  });
+
+  test('with LL-HLS parts, cuts a fragment every part (aiming a frame short) and flushes each one', () => {
+    const args = ffmpegArgs({ ...base, videoCodec: 'h264', partSeconds: 0.2 });
+    expect(after(args, '-frag_duration')).toBe('183000');
+    expect(after(args, '-flush_packets')).toBe('1');
+    expect(after(args, '-movflags')).toBe('+frag_keyframe+empty_moov+default_base_moof');
+    expect(args.at(-1)).toBe('pipe:1');
+    expect(ffmpegArgs({ ...base, videoCodec: 'h264', partSeconds: 0 })).not.toContain('-frag_duration');
   });
 
   test.each([

@@ -22,7 +22,15 @@ export interface FfmpegArgsInput {
   audioKbps: number;
   /** libx264 preset for re-encoding */
   x264Preset: string;
+  /** cut a fragment (an LL-HLS part) at least this often, s; 0 or absent: only at keyframes */
+  partSeconds?: number;
 }
+
+/**
+ * ffmpeg closes a fragment with the first packet past `-frag_duration`, so a fragment
+ * overshoots by up to a frame: aim ~17 ms short (measured, FACTS: Low-Latency HLS).
+ */
+export const FRAGMENT_AIM_SHORT_US = 17_000;
 
 /** Video bitrate for re-encoding, scaled from 2.5 Mb/s at 720p30 by pixels and frame rate. */
 export function videoBitrate(width: number, height: number, frameRate: number): number {
@@ -80,6 +88,13 @@ export function ffmpegArgs(input: FfmpegArgsInput): string[] {
     '-ac', '2',
     '-f', 'mp4',
     '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    ...(input.partSeconds && input.partSeconds > 0
+      ? [
+          '-frag_duration', String(Math.max(10_000, Math.round(input.partSeconds * 1_000_000) - FRAGMENT_AIM_SHORT_US)),
+          // each fragment leaves as soon as it is complete, not when an output buffer fills
+          '-flush_packets', '1',
+        ]
+      : []),
     'pipe:1',
   ];
 }

@@ -10,7 +10,7 @@ export {
 } from './composer-job.js';
 export { MediaProcessorError, type MediaProcessorErrorCode } from './errors.js';
 export { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings } from './defaults.js';
-export { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
+export { FRAGMENT_AIM_SHORT_US, ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
 export { INGEST_PATH_PREFIX } from './ingest-server.js';
 export { resolveChromePath, resolveFfmpegPath } from './binaries.js';
 export { CHROMIUM_ARGS, COMPOSER_CHROMIUM_ARGS } from './chromium.js';

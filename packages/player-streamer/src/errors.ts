@@ -31,6 +31,7 @@ export type HlsErrorCode =
   | 'ERR_HLS_IO'
   /** Warning: a segment is longer than the playlist's TARGETDURATION allows (keyframes too far apart). */
   | 'ERR_HLS_SEGMENT_TOO_LONG'
+  | 'ERR_HLS_PART_TOO_LONG'
   /** Warning: an input's first fragments did not start with a keyframe and were dropped. */
   | 'ERR_HLS_NO_KEYFRAME';
 

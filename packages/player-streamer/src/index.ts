@@ -8,10 +8,10 @@ export type { EventMap, Listener, ListenerErrorHandler } from './typed-emitter.j
 export { HlsPackager } from './hls/packager.js';
 export { PackagerInput } from './hls/input.js';
 export type { InputState } from './hls/input.js';
-export type { HlsPackagerEvents, SegmentInfo, InputSummary, PackagerState } from './hls/events.js';
+export type { HlsPackagerEvents, SegmentInfo, PartInfo, InputSummary, PackagerState } from './hls/events.js';
 export { HLS_PACKAGER_DEFAULTS, defaultPlaylistTargetDuration } from './hls/options.js';
 export type { HlsPackagerOptions } from './hls/options.js';
-export { PLAYLIST_FILE, initFileName, segmentFileName, isGeneratedName } from './hls/files.js';
+export { PLAYLIST_FILE, initFileName, segmentFileName, partFileName, isGeneratedName } from './hls/files.js';
 export { renderPlaylist, formatDuration } from './hls/playlist.js';
 export type { PlaylistModel, PlaylistSegment } from './hls/playlist.js';
 

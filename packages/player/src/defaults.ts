@@ -14,6 +14,11 @@ export interface ConnectOptions {
   /** ms before retrying a playlist that has no segment yet; doubles up to `maxPlaylistRetryDelay` */
   playlistRetryDelay?: number;
   maxPlaylistRetryDelay?: number;
+  /**
+   * seconds behind the live edge to aim for; default the stream's: its playlist's
+   * PART-HOLD-BACK for low latency streams (~0.7 s), 3 s for standard ones
+   */
+  targetLatency?: number;
   /** hls.js settings merged over the player's own */
   hlsConfig?: Partial<HlsConfig>;
   /** 'auto' (default): hls.js where Media Source Extensions exist, else the browser's HLS */
@@ -43,6 +48,7 @@ export interface InternalConnectOptions {
   readonly playlistRetryDelay: number;
   readonly maxPlaylistRetryDelay: number;
   readonly hlsConfig: Partial<HlsConfig>;
+  readonly targetLatency: number | undefined;
   readonly engine: 'auto' | 'hls.js' | 'native';
   readonly fetch: typeof fetch;
   readonly catchUpInterval: number;
@@ -72,6 +78,7 @@ export function resolveConnectOptions(options: ConnectOptions = {}): InternalCon
       options.maxPlaylistRetryDelay ?? playerDefaults.maxPlaylistRetryDelay,
     ),
     hlsConfig: { ...options.hlsConfig },
+    targetLatency: options.targetLatency === undefined ? undefined : positive('targetLatency', options.targetLatency),
     engine,
     fetch: fetchImpl,
     catchUpInterval: playerDefaults.catchUpInterval,

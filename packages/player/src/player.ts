@@ -116,6 +116,11 @@ export class Player extends TypedEmitter<PlayerEventCallbacks> {
     return this.#engine?.latency() ?? null;
   }
 
+  /** Seconds behind the live edge the player aims for; null before the stream loaded or once it is no longer live. */
+  get targetLatency(): number | null {
+    return (this.#engine?.isLive() && this.#engine.targetLatency()) || null;
+  }
+
   get stats(): PlayerStats {
     return { bitrate: this.#engine?.bitrate() ?? null, ...frameCounts(this.#video), bufferedAhead: bufferedAhead(this.#video) };
   }
@@ -231,7 +236,12 @@ export class Player extends TypedEmitter<PlayerEventCallbacks> {
     };
     const { engine } = this.#opts;
     if (engine === 'hls.js' || (engine === 'auto' && HlsEngine.isSupported())) {
-      return new HlsEngine(this.#video, this.#opts.hlsConfig, handlers);
+      const { latencyMode } = this.#session;
+      const { targetLatency } = this.#opts;
+      return new HlsEngine(this.#video, this.#opts.hlsConfig, handlers, {
+        ...(latencyMode ? { latencyMode } : {}),
+        ...(targetLatency !== undefined ? { targetLatency } : {}),
+      });
     }
     if (NativeEngine.isSupported(this.#video)) return new NativeEngine(this.#video, handlers);
     throw PlayerError.media('this browser can play HLS neither with Media Source Extensions nor natively');

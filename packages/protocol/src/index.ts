@@ -80,7 +80,7 @@ export type {
   IngestReady,
   ComposerPageState,
 } from './composer.js';
-export { PLAYBACK_PATH, PLAYBACK_PLAYLIST } from './playback.js';
-export type { PlaybackSessionResponse, PlaybackErrorBody } from './playback.js';
+export { PLAYBACK_PATH, PLAYBACK_PLAYLIST, LatencyModes, DEFAULT_LATENCY_MODE } from './playback.js';
+export type { PlaybackSessionResponse, PlaybackErrorBody, LatencyMode } from './playback.js';
 export { TypedEmitter } from './typed-emitter.js';
 export type { EventCallbacks } from './typed-emitter.js';

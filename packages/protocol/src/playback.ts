@@ -40,18 +40,35 @@
  * Playlists and segments:
  * - 403 20403  a missing, guessed, tampered or lapsed session, a session of another streamer,
  *              a request `Origin` other than the one the session was opened from, or a file
- *              name that is not `index.m3u8`, `init-<n>.mp4` or `seg-<n>.m4s` (path traversal)
- * - 404 20404  the playlist before the first segment; a segment no longer kept
+ *              name that is not `index.m3u8`, `init-<n>.mp4`, `seg-<n>.m4s` or `part-<n>.m4s`
+ *              (path traversal)
+ * - 400 20001  Low-Latency HLS blocking reload: a malformed `_HLS_msn`/`_HLS_part`, `_HLS_part`
+ *              without `_HLS_msn`, or one that cannot be reached (more than two segments, or
+ *              the Advance Part Limit, ahead)
+ * - 404 20404  the playlist before the first segment; a segment no longer kept; a part that
+ *              is gone, or not yet written and not the preload hint (or two past it)
+ * - 503 20503  a blocking reload or a hinted part still not there after 3 × TARGETDURATION
  * - 405 20004  another method
  * Every refusal carries `Access-Control-Allow-Origin: *` (so a page can read the code) and
  * `Cache-Control: no-store`. Successful answers carry `Access-Control-Allow-Origin` with the
  * session's origin (or `*` when the grant allows any) and `Vary: Origin`; playlists are
- * `no-cache`, init and segments `max-age=31536000, immutable`.
+ * `no-cache`, init, segments and parts `max-age=31536000, immutable`.
  */
 
 export const PLAYBACK_PATH = '/playback';
 /** The media playlist's file name inside a session. */
 export const PLAYBACK_PLAYLIST = 'index.m3u8';
+
+/**
+ * How a PlayerStreamer is packaged (its `LatencyMode` REST parameter, `latency_mode` field):
+ * `low` is Low-Latency HLS (~200 ms parts, 1 s segments); `standard` is plain HLS with 2 s
+ * segments, for viewers behind CDNs that do not pass LL-HLS through. onair's own extension
+ * of the Twilio resource; values are case-sensitive, like Twilio's enums.
+ */
+export const LatencyModes = ['low', 'standard'] as const;
+export type LatencyMode = (typeof LatencyModes)[number];
+/** The mode of a streamer created without `LatencyMode` (and of streamers stored before it existed). */
+export const DEFAULT_LATENCY_MODE: LatencyMode = 'low';
 
 export interface PlaybackSessionResponse {
   /** absolute URL of the session's media playlist */
@@ -59,6 +76,8 @@ export interface PlaybackSessionResponse {
   playerStreamerSid: string;
   /** the streamer's status when the session was opened */
   status: 'created' | 'started' | 'ended';
+  /** how the stream is packaged; the player picks its hls.js settings from it */
+  latencyMode: LatencyMode;
   /** seconds without a request after which the session lapses */
   idleTimeoutSeconds: number;
 }

@@ -15,6 +15,7 @@ import type {
   StatusCallbackMethod,
   VideoCodec,
 } from './statuses.js';
+import type { LatencyMode } from './playback.js';
 
 export type IsoDate = string;
 
@@ -73,6 +74,8 @@ export interface PlayerStreamerResource {
   status_callback_method: StatusCallbackMethod;
   ended_reason: PlayerStreamerEndedReason | null;
   max_duration: number;
+  /** onair's extension (not in Twilio's resource; twilio-node ignores it): `low` | `standard` */
+  latency_mode: LatencyMode;
 }
 
 /** The `grant` a PlaybackGrant carries; also what `grants.player` holds in an access token. */

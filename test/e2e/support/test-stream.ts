@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { resolveFfmpegPath } from '@onair/media-processor';
+import { FRAGMENT_AIM_SHORT_US, resolveFfmpegPath } from '@onair/media-processor';
 import { HlsPackager, type SegmentInfo } from '@onair/player-streamer';
 
 export interface TestStreamOptions {
@@ -24,6 +24,8 @@ export interface TestStreamOptions {
   seconds?: number;
   /** video bitrate, e.g. "300k" (default: x264's CRF default) */
   videoBitrate?: string;
+  /** Low-Latency HLS: ffmpeg cuts a fragment (a part) this often, s (default: none, plain HLS) */
+  partSeconds?: number;
 }
 
 export interface TestStream {
@@ -41,7 +43,7 @@ export interface TestStream {
 
 const FPS = 30;
 
-export function testStreamArgs(opts: Pick<TestStreamOptions, 'size' | 'segmentSeconds' | 'seconds' | 'videoBitrate'>): string[] {
+export function testStreamArgs(opts: Pick<TestStreamOptions, 'size' | 'segmentSeconds' | 'seconds' | 'videoBitrate' | 'partSeconds'>): string[] {
   const gop = String(Math.round((opts.segmentSeconds ?? 1) * FPS));
   const rate = opts.videoBitrate ? ['-b:v', opts.videoBitrate, '-maxrate', opts.videoBitrate, '-bufsize', opts.videoBitrate] : [];
   return [
@@ -52,7 +54,9 @@ export function testStreamArgs(opts: Pick<TestStreamOptions, 'size' | 'segmentSe
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', ...rate,
     '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '64k',
-    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', 'pipe:1',
+    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    ...(opts.partSeconds ? ['-frag_duration', String(Math.round(opts.partSeconds * 1e6) - FRAGMENT_AIM_SHORT_US), '-flush_packets', '1'] : []),
+    'pipe:1',
   ];
 }
 
@@ -63,8 +67,9 @@ export async function startTestStream(opts: TestStreamOptions): Promise<TestStre
     dir,
     targetDurationSec: segmentSeconds,
     windowSegments: opts.windowSegments ?? 6,
-    playlistTargetDuration: Math.ceil(segmentSeconds),
-    fragmentsEndAtKeyframes: true,
+    ...(opts.partSeconds
+      ? { partTargetSec: Math.ceil((opts.partSeconds + 1 / FPS) * 1000) / 1000 }
+      : { playlistTargetDuration: Math.ceil(segmentSeconds), fragmentsEndAtKeyframes: true }),
   });
   const segments: SegmentInfo[] = [];
   const waiters = new Set<() => void>();

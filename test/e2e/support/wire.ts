@@ -16,6 +16,7 @@ export const FIELDS = {
   playerStreamer: [
     'account_sid', 'date_created', 'date_updated', 'video', 'links', 'sid', 'status', 'url',
     'status_callback', 'status_callback_method', 'ended_reason', 'max_duration',
+    'latency_mode', // onair's extension; twilio-node ignores it
   ],
   playbackGrant: ['sid', 'url', 'account_sid', 'date_created', 'grant'],
   mediaProcessor: [

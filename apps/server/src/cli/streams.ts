@@ -2,7 +2,7 @@
  * `onair streams start|list|stop`: a stream is a PlayerStreamer (VJ) fed by a
  * video-composer-v1 MediaProcessor (ZX) that composes one room.
  */
-import { PlayerStreamerStatuses, SidPrefix, isSid } from '@onair/protocol';
+import { LatencyModes, PlayerStreamerStatuses, SidPrefix, isSid } from '@onair/protocol';
 import { UsageError, choiceOption, integerOption, stringOption, type CommandGroup } from './command.js';
 import { RestError, type Json, type RestClient } from './rest-client.js';
 
@@ -39,14 +39,21 @@ export const streamsCommands: CommandGroup = {
   summary: 'onair streams — start, list and stop live streams (PlayerStreamer + composer MediaProcessor)',
   commands: {
     start: {
-      synopsis: 'start <room> [--resolution 1280x720] [--max-duration S] [--record]',
+      synopsis: 'start <room> [--resolution 1280x720] [--max-duration S] [--latency low|standard] [--record]',
       summary:
         'Creates a PlayerStreamer, then a video-composer-v1 MediaProcessor that composes the room\n' +
-        '      (name or RM sid) into it; --record also keeps the whole stream as a MediaRecording.',
+        '      (name or RM sid) into it; --record also keeps the whole stream as a MediaRecording.\n' +
+        '      --latency low (default) is Low-Latency HLS; standard is plain HLS for old CDNs.',
       args: ['room'],
-      options: { resolution: { type: 'string' }, 'max-duration': { type: 'string' }, record: { type: 'boolean' } },
+      options: {
+        resolution: { type: 'string' },
+        'max-duration': { type: 'string' },
+        latency: { type: 'string' },
+        record: { type: 'boolean' },
+      },
       async run({ client, out }, [roomArg], values) {
         const maxDuration = integerOption(values, 'max-duration');
+        const latencyMode = choiceOption(values, 'latency', LatencyModes);
         const resolution = stringOption(values, 'resolution');
         if (resolution !== undefined && !/^\d+x\d+$/.test(resolution)) {
           throw new UsageError(`--resolution must look like 1280x720 (got '${resolution}')`);
@@ -56,7 +63,7 @@ export const streamsCommands: CommandGroup = {
         if (room.status !== 'in-progress') {
           throw new RestError(400, undefined, `room ${String(room.sid)} is ${String(room.status)}; stream a room that is in progress`);
         }
-        const streamer = await client.post('/v1/PlayerStreamers', { MaxDuration: maxDuration });
+        const streamer = await client.post('/v1/PlayerStreamers', { MaxDuration: maxDuration, LatencyMode: latencyMode });
         const context = {
           room: { name: roomArg! },
           outputs: [streamer.sid],
@@ -79,6 +86,7 @@ export const streamsCommands: CommandGroup = {
         out.record([
           ['room', `${String(room.sid)} (${String(room.unique_name)})`],
           ['player streamer', `${String(streamer.sid)} (${String(streamer.status)})`],
+          ['latency', streamer.latency_mode],
           ['media processor', `${String(processor.sid)} (${String(processor.status)})`],
           ['recording', values.record ? 'yes (see /v1/MediaRecordings)' : undefined],
         ]);
@@ -102,10 +110,11 @@ export const streamsCommands: CommandGroup = {
         const feeding = new Map<string, Json>();
         for (const p of processors) for (const vj of outputsOf(p)) if (!feeding.has(vj) || p.status === 'started') feeding.set(vj, p);
         out.table(
-          ['STREAMER', 'STATUS', 'PROCESSOR', 'STATUS', 'ROOM', 'CREATED'],
+          ['STREAMER', 'STATUS', 'LATENCY', 'PROCESSOR', 'STATUS', 'ROOM', 'CREATED'],
           streamers.map((s) => {
             const p = feeding.get(String(s.sid));
-            return [s.sid, s.status, p?.sid, p?.status, p ? extensionContext(p).room?.name : undefined, s.date_created];
+            const room = p ? extensionContext(p).room?.name : undefined;
+            return [s.sid, s.status, s.latency_mode, p?.sid, p?.status, room, s.date_created];
           }),
           'No streams.',
         );

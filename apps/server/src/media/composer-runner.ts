@@ -25,6 +25,7 @@ import type { ComposerContext, ComposerEnvironment } from '../services/extension
 import type { MediaProcessorService } from '../services/media-processors.js';
 import type { MediaRecordingService } from '../services/media-recordings.js';
 import type { PlayerStreamerService } from '../services/player-streamers.js';
+import { streamPackaging } from './stream-packaging.js';
 import type { MediaProcessor, MediaRecording } from '../store/records.js';
 
 export const DEFAULT_COMPOSER_IDENTITY = 'video-composer-v1';
@@ -214,12 +215,10 @@ export class ComposerRunner {
   }
 
   private async packager(streamerSid: string): Promise<OutputPackager> {
+    const streamer = await this.services?.streamers.find(streamerSid);
     const packager = await HlsPackager.open({
       dir: streamDir(this.opts.dataDir, streamerSid),
-      targetDurationSec: this.manager.media.segmentSeconds,
-      windowSegments: this.manager.media.windowSegments,
-      // ffmpeg writes one fragment per GOP (frag_keyframe): publish each as soon as it is complete
-      fragmentsEndAtKeyframes: true,
+      ...streamPackaging(streamer?.latencyMode ?? 'low', this.manager.media),
     });
     packager.on('segment', () => this.opts.metrics.hlsSegments.inc());
     packager.on('error', (err) => this.opts.logger.error({ err, playerStreamerSid: streamerSid }, 'HLS packaging failed'));

@@ -53,7 +53,7 @@ export class PlaybackService {
       grantKeys: cachedKeySet(() => opts.jwks().keys as JWK[]),
       findStreamer: async (sid) => {
         const s = await ctx.store.playerStreamers.get(sid);
-        return s && { status: s.status };
+        return s && { status: s.status, latencyMode: s.latencyMode };
       },
       baseUrl: (req: IncomingMessage) => opts.baseUrl(req as Request),
       idleTimeoutSeconds: opts.idleTimeoutSeconds,

@@ -1,6 +1,6 @@
 /** /v1/PlayerStreamers[/{Sid}[/PlaybackGrant]] */
 import { Router } from 'express';
-import { Limits, PlayerStreamerStatuses, StatusCallbackMethods } from '@onair/protocol';
+import { LatencyModes, Limits, PlayerStreamerStatuses, StatusCallbackMethods } from '@onair/protocol';
 import { parseAllowedOrigins, TokenError } from '@onair/tokens';
 import { ApiError } from '../http/api-error.js';
 import { orderShape, pagingShape } from '../http/paging.js';
@@ -15,6 +15,8 @@ const createShape = {
   StatusCallback: param.url().optional(),
   StatusCallbackMethod: param.oneOf(StatusCallbackMethods, { caseInsensitive: true }).optional(),
   MaxDuration: param.int(1, Limits.maxDurationMax).optional(),
+  /** onair's extension: `low` (LL-HLS, default) or `standard`; case-sensitive like Twilio's enums */
+  LatencyMode: param.oneOf(LatencyModes).optional(),
 };
 const listShape = { Status: param.oneOf(PlayerStreamerStatuses).optional(), ...orderShape, ...pagingShape };
 const updateShape = { Status: param.oneOf(['ended'] as const) };
@@ -46,6 +48,7 @@ export function playerStreamersRouter(ctx: RestContext): Router {
         statusCallback: p.StatusCallback,
         statusCallbackMethod: p.StatusCallbackMethod,
         maxDuration: p.MaxDuration,
+        latencyMode: p.LatencyMode,
       });
       res.status(201).json(playerStreamerJson(streamer, ctx.baseUrl(req)));
     })

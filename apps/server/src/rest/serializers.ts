@@ -84,6 +84,7 @@ export function playerStreamerJson(s: PlayerStreamer, base: string): PlayerStrea
     status_callback_method: s.statusCallbackMethod,
     ended_reason: s.endedReason,
     max_duration: s.maxDuration,
+    latency_mode: s.latencyMode,
   };
 }
 

@@ -1,8 +1,10 @@
 /** PlayerStreamers: created → started → ended | failed, changed only through these methods. */
 import {
+  DEFAULT_LATENCY_MODE,
   Limits,
   SidPrefix,
   createSid,
+  type LatencyMode,
   type PlayerStreamerEndedReason,
   type StatusCallbackMethod,
 } from '@onair/protocol';
@@ -16,6 +18,7 @@ export interface CreatePlayerStreamerInput {
   statusCallback?: string;
   statusCallbackMethod?: StatusCallbackMethod;
   maxDuration?: number;
+  latencyMode?: LatencyMode;
 }
 
 export const isActiveStreamer = (s: PlayerStreamer) => s.status === 'created' || s.status === 'started';
@@ -36,9 +39,10 @@ export class PlayerStreamerService {
       statusCallback: input.statusCallback ?? null,
       statusCallbackMethod: input.statusCallbackMethod ?? 'POST',
       maxDuration: input.maxDuration ?? Limits.maxDurationDefault,
+      latencyMode: input.latencyMode ?? DEFAULT_LATENCY_MODE,
     };
     await this.ctx.store.playerStreamers.insert(streamer);
-    this.ctx.logger.info({ playerStreamerSid: streamer.sid }, 'player streamer created');
+    this.ctx.logger.info({ playerStreamerSid: streamer.sid, latencyMode: streamer.latencyMode }, 'player streamer created');
     this.ctx.events.emit('playerStreamerCreated', streamer);
     this.notify(streamer, 'player-streamer-created');
     return streamer;

@@ -1,5 +1,6 @@
 /** Domain records as the store keeps them. Dates are epoch milliseconds. */
 import type {
+  LatencyMode,
   MediaProcessorEndedReason,
   MediaProcessorStatus,
   MediaRecordingFormat,
@@ -57,6 +58,8 @@ export interface PlayerStreamer extends Timestamps, Callbackable {
   status: PlayerStreamerStatus;
   endedReason: PlayerStreamerEndedReason | null;
   maxDuration: number;
+  /** how the stream is packaged: LL-HLS (`low`) or plain HLS (`standard`); rows from before the column read `low` */
+  latencyMode: LatencyMode;
 }
 
 export interface PlaybackGrant {

@@ -23,6 +23,19 @@ export interface SegmentInfo {
   readonly programDateTime: Date;
 }
 
+/** A Low-Latency HLS part, on disk and listed (with EXT-X-PART) in the playlist on disk. */
+export interface PartInfo {
+  /** Part number (one sequence across segments, from 0). */
+  readonly sequence: number;
+  /** `part-<sequence>.m4s` */
+  readonly uri: string;
+  readonly durationSec: number;
+  /** starts with a keyframe (INDEPENDENT=YES) */
+  readonly independent: boolean;
+  /** media sequence number of the segment it belongs to */
+  readonly segmentSequence: number;
+}
+
 /** What `input.end()` resolves with. */
 export interface InputSummary {
   readonly input: number;
@@ -37,12 +50,15 @@ export interface InputSummary {
 }
 
 export type HlsPackagerEvents = {
+  /** Low-Latency HLS: a part is on disk and listed in the playlist on disk. */
+  part: [info: PartInfo];
   /** A segment is on disk and listed in the playlist on disk (so it can be played now). */
   segment: [info: SegmentInfo];
   /**
    * Something to log and fix while packaging goes on: `ERR_HLS_SEGMENT_TOO_LONG` (keyframes
    * further apart than TARGETDURATION allows), `ERR_HLS_NO_KEYFRAME` (an input began without
-   * a keyframe; fragments dropped until one came).
+   * a keyframe; fragments dropped until one came), `ERR_HLS_PART_TOO_LONG` (a part outlasts
+   * PART-TARGET).
    */
   warning: [warning: PlayerStreamerError];
   /**

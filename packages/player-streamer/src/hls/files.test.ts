@@ -22,11 +22,11 @@ describe('generated names', () => {
     }
   });
 
-  test.each(['index.m3u8', 'init-0.mp4', 'init-12.mp4', 'seg-0.m4s', 'seg-99999.m4s'])('%s is generated', (name) => {
+  test.each(['index.m3u8', 'init-0.mp4', 'init-12.mp4', 'seg-0.m4s', 'seg-99999.m4s', 'part-0.m4s', 'part-4711.m4s'])('%s is generated', (name) => {
     expect(isGeneratedName(name)).toBe(true);
   });
 
-  test.each(['../index.m3u8', 'seg-01.m4s', 'seg--1.m4s', 'seg-1.m4s/..', 'init-1.mp4\0', '/etc/passwd', 'a/seg-1.m4s', 'INDEX.M3U8', ''])(
+  test.each(['../index.m3u8', 'part-01.m4s', 'part.m4s', 'seg-01.m4s', 'seg--1.m4s', 'seg-1.m4s/..', 'init-1.mp4\0', '/etc/passwd', 'a/seg-1.m4s', 'INDEX.M3U8', ''])(
     '%j is refused',
     async (name) => {
       const dir = await HlsDirectory.open(root);

@@ -2,7 +2,7 @@
  * The packager's directory: generated names only, atomic writes.
  *
  * Every path is built from a name that matches one of the generated patterns
- * (`index.m3u8`, `init-<n>.mp4`, `seg-<n>.m4s`, and their dot-prefixed temp files); nothing
+ * (`index.m3u8`, `init-<n>.mp4`, `seg-<n>.m4s`, `part-<n>.m4s`, and their dot-prefixed temp files); nothing
  * from the input stream ever becomes part of a path. A file is written to a temp file in
  * the same directory and renamed over its final name, so a reader (the HTTP origin) sees
  * either the old file or the complete new one, never a partial one. No fsync: readers
@@ -14,8 +14,8 @@ import { PlayerStreamerError } from '../errors.js';
 
 export const PLAYLIST_FILE = 'index.m3u8';
 
-const GENERATED = /^(?:index\.m3u8|init-(?:0|[1-9]\d{0,15})\.mp4|seg-(?:0|[1-9]\d{0,15})\.m4s)$/;
-const TEMP = /^\.(?:index\.m3u8|init-\d+\.mp4|seg-\d+\.m4s)\.\d+\.\d+\.tmp$/;
+const GENERATED = /^(?:index\.m3u8|init-(?:0|[1-9]\d{0,15})\.mp4|(?:seg|part)-(?:0|[1-9]\d{0,15})\.m4s)$/;
+const TEMP = /^\.(?:index\.m3u8|init-\d+\.mp4|(?:seg|part)-\d+\.m4s)\.\d+\.\d+\.tmp$/;
 
 const checkIndex = (what: string, n: number): number => {
   if (!Number.isSafeInteger(n) || n < 0) throw new PlayerStreamerError('ERR_HLS_UNSAFE_PATH', `${what} must be a non-negative integer, got ${n}`);
@@ -28,6 +28,11 @@ export function initFileName(input: number): string {
 
 export function segmentFileName(sequence: number): string {
   return `seg-${checkIndex('segment sequence', sequence)}.m4s`;
+}
+
+/** A Low-Latency HLS part: numbered from one sequence across segments (a preload hint stays valid at a segment boundary). */
+export function partFileName(sequence: number): string {
+  return `part-${checkIndex('part sequence', sequence)}.m4s`;
 }
 
 export function isGeneratedName(name: string): boolean {

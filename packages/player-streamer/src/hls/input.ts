@@ -20,6 +20,8 @@ export interface InputHost {
   addInit(input: number, boxes: readonly Buffer[]): void;
   /** `anchorWallMs`: when the input's first sample was captured (given with its first segment). */
   addSegment(input: number, segment: CutSegment, anchorWallMs: number): void;
+  /** Low-Latency HLS: a fragment is now the newest part of the open segment (after the cuts it caused). */
+  addPart(input: number, part: InputPart, anchorWallMs: number): void;
   /** The input is done (failed when `error` is given); resolves when its files are on disk. */
   inputStopped(input: number, error?: PlayerStreamerError): Promise<void>;
   warn(warning: PlayerStreamerError): void;
@@ -29,6 +31,17 @@ export interface InputHost {
 }
 
 export type InputState = 'open' | 'ended' | 'failed';
+
+/** One fragment (moof+mdat) as a Low-Latency HLS part. */
+export interface InputPart {
+  readonly boxes: readonly Buffer[];
+  readonly byteLength: number;
+  readonly durationSec: number;
+  /** starts with a keyframe */
+  readonly independent: boolean;
+  /** media time of its first sample */
+  readonly startSec: number;
+}
 
 export class PackagerInput {
   readonly #host: InputHost;
@@ -107,6 +120,13 @@ export class PackagerInput {
         this.#anchorWallMs = this.#host.options.now() - summary.durationSec * 1000;
       }
       for (const cut of result.cuts) this.#publish(cut);
+      if (!result.dropped && this.#host.options.lowLatency) {
+        this.#host.addPart(
+          this.index,
+          { boxes: item.boxes, byteLength: item.byteLength, durationSec: summary.durationSec, independent: summary.startsWithSync, startSec: result.startSec },
+          this.#anchorWallMs ?? this.#host.options.now(),
+        );
+      }
     }
     return this.#host.hasRoom();
   }

@@ -34,6 +34,15 @@ export interface HlsPackagerOptions {
    * fragment is complete, one GOP sooner. Default false (parts that end mid-GOP).
    */
   readonly fragmentsEndAtKeyframes?: boolean;
+  /**
+   * Low-Latency HLS: every fragment of the input (ffmpeg `-frag_duration`) becomes a part
+   * (`part-<n>.m4s`), listed with EXT-X-PART and announced with EXT-X-PRELOAD-HINT. This is
+   * the declared EXT-X-PART-INF PART-TARGET, s: the longest a part may last (allow one
+   * frame over the fragment duration ffmpeg aims for). Unset: plain HLS, no parts.
+   */
+  readonly partTargetSec?: number;
+  /** EXT-X-SERVER-CONTROL PART-HOLD-BACK, s (default 3 × partTargetSec; at least 2 ×). */
+  readonly partHoldBackSec?: number;
   /** Clock in ms since the epoch (tests freeze it); used for EXT-X-PROGRAM-DATE-TIME and lastSegmentAt. */
   readonly now?: () => number;
   /** Largest accepted MP4 box (default 64 MiB); bigger sizes are treated as garbage. */
@@ -51,6 +60,10 @@ export const HLS_PACKAGER_DEFAULTS = {
   now: (): number => Date.now(),
   /** RFC 8216 §6.2.2: a live playlist must not get shorter than three target durations. */
   minWindowTargetDurations: 3,
+  /** PART-HOLD-BACK in parts (RFC 8216bis: at least 2, 3 recommended) */
+  partHoldBackParts: 3,
+  /** EXT-X-PART lines stay on segments this many target durations from the live edge (RFC 8216bis §4.4.4.9) */
+  partListTargetDurations: 3,
 } as const;
 
 export interface ResolvedHlsOptions {
@@ -60,6 +73,7 @@ export interface ResolvedHlsOptions {
   readonly keepSegments: number;
   readonly playlistTargetDuration: number;
   readonly fragmentsEndAtKeyframes: boolean;
+  readonly lowLatency: { readonly partTargetSec: number; readonly partHoldBackSec: number } | undefined;
   readonly now: () => number;
   readonly maxBoxSize: number;
   readonly highWaterMarkBytes: number;
@@ -90,6 +104,17 @@ export function resolveHlsOptions(options: HlsPackagerOptions): ResolvedHlsOptio
   if (!isInt(playlistTargetDuration, Math.ceil(target))) {
     fail(`playlistTargetDuration must be an integer ≥ ceil(targetDurationSec) = ${Math.ceil(target)}`);
   }
+  let lowLatency: ResolvedHlsOptions['lowLatency'];
+  if (options.partTargetSec !== undefined) {
+    const part = options.partTargetSec;
+    if (typeof part !== 'number' || !Number.isFinite(part) || part < 0.05 || part > target) {
+      fail('partTargetSec must be a number between 0.05 and targetDurationSec');
+    }
+    const holdBack = options.partHoldBackSec ?? HLS_PACKAGER_DEFAULTS.partHoldBackParts * part;
+    if (typeof holdBack !== 'number' || !Number.isFinite(holdBack) || holdBack < 2 * part) fail('partHoldBackSec must be at least 2 × partTargetSec');
+    if (options.fragmentsEndAtKeyframes) fail('fragmentsEndAtKeyframes and partTargetSec exclude each other: parts end mid-GOP');
+    lowLatency = { partTargetSec: part, partHoldBackSec: holdBack };
+  }
   const maxBoxSize = options.maxBoxSize ?? HLS_PACKAGER_DEFAULTS.maxBoxSize;
   if (!isInt(maxBoxSize, 1024)) fail('maxBoxSize must be an integer ≥ 1024');
   const highWaterMarkBytes = options.highWaterMarkBytes ?? HLS_PACKAGER_DEFAULTS.highWaterMarkBytes;
@@ -102,6 +127,7 @@ export function resolveHlsOptions(options: HlsPackagerOptions): ResolvedHlsOptio
     keepSegments,
     playlistTargetDuration,
     fragmentsEndAtKeyframes: options.fragmentsEndAtKeyframes === true,
+    lowLatency,
     now: options.now ?? HLS_PACKAGER_DEFAULTS.now,
     maxBoxSize,
     highWaterMarkBytes,

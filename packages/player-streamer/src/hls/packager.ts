@@ -12,11 +12,12 @@
 import { join } from 'node:path';
 import { PlayerStreamerError } from '../errors.js';
 import { TypedEmitter } from '../typed-emitter.js';
-import type { HlsPackagerEvents, PackagerState, SegmentInfo } from './events.js';
+import type { HlsPackagerEvents, PackagerState, PartInfo, SegmentInfo } from './events.js';
 import { HlsDirectory, PLAYLIST_FILE, initFileName, segmentFileName } from './files.js';
-import { PackagerInput, type InputHost } from './input.js';
+import { PackagerInput, type InputHost, type InputPart } from './input.js';
+import { PartList, withRecentParts } from './part-list.js';
 import { HLS_PACKAGER_DEFAULTS, resolveHlsOptions, type HlsPackagerOptions, type ResolvedHlsOptions } from './options.js';
-import { renderPlaylist } from './playlist.js';
+import { renderPlaylist, type OpenSegment } from './playlist.js';
 import { ProgramClock } from './program-clock.js';
 import type { CutSegment } from './segmenter.js';
 import { LiveWindow } from './window.js';
@@ -37,6 +38,11 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   #currentInit: string | undefined;
   #nextSequence = 0;
   #lastSegmentInput: number | undefined;
+  /** the input whose timeline the program clock follows */
+  #anchoredInput: number | undefined;
+  readonly #parts = new PartList();
+  /** Low-Latency HLS: the segment being built, as listed */
+  #openSegment: OpenSegment | undefined;
   #segmentCount = 0;
   #lastSegmentAt: number | undefined;
   #queue: Promise<void> = Promise.resolve();
@@ -53,6 +59,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
       options,
       addInit: (input, boxes) => this.#addInit(input, boxes),
       addSegment: (input, segment, anchorWallMs) => this.#addSegment(input, segment, anchorWallMs),
+      addPart: (input, part, anchorWallMs) => this.#addPart(input, part, anchorWallMs),
       inputStopped: (input, error) => {
         if (this.#active?.index === input) this.#active = undefined;
         if (error) this.emit('error', error);
@@ -174,7 +181,10 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     const firstOfInput = this.#lastSegmentInput !== input;
     const discontinuity = firstOfInput && this.#lastSegmentInput !== undefined;
     this.#lastSegmentInput = input;
-    if (firstOfInput) this.#clock.anchor(anchorWallMs, segment.startSec);
+    this.#anchor(input, anchorWallMs, segment.startSec);
+    const parts = this.#options.lowLatency ? this.#parts.close() : undefined;
+    const hint = this.#parts.nextUri; // as of now: parts added after this are queued behind it
+    this.#openSegment = undefined;
     const sequence = this.#nextSequence;
     this.#nextSequence += 1;
     const info: SegmentInfo = {
@@ -208,15 +218,55 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
         durationSec: info.durationSec,
         discontinuity,
         programDateTime: info.programDateTime,
+        ...(parts ? { parts } : {}),
       });
       const last = this.#finishRequested && sequence === this.#nextSequence - 1;
-      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(last));
+      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(last, undefined, hint));
       this.#segmentCount += 1;
       this.#lastSegmentAt = this.#options.now();
       this.emit('segment', info);
-      for (const old of expired) await this.#dir.remove(old.uri);
+      for (const old of expired) {
+        await this.#dir.remove(old.uri);
+        for (const part of old.parts ?? []) await this.#dir.remove(part.uri);
+      }
       await this.#collectInits();
     });
+  }
+
+  #addPart(input: number, part: InputPart, anchorWallMs: number): void {
+    this.#anchor(input, anchorWallMs, part.startSec);
+    const entry = this.#parts.add(part.durationSec, part.independent);
+    if (!this.#openSegment) {
+      this.#openSegment = {
+        initUri: initFileName(input),
+        discontinuity: this.#lastSegmentInput !== undefined && this.#lastSegmentInput !== input,
+        programDateTime: this.#clock.date(part.startSec, 0),
+        parts: [],
+      };
+    }
+    const open: OpenSegment = { ...this.#openSegment, parts: [...this.#parts.open] };
+    this.#openSegment = open;
+    const hint = this.#parts.nextUri;
+    const info: PartInfo = { sequence: entry.sequence, uri: entry.uri, durationSec: entry.durationSec, independent: entry.independent, segmentSequence: this.#nextSequence };
+    const lowLatency = this.#options.lowLatency;
+    if (lowLatency && part.durationSec > lowLatency.partTargetSec + 0.001) {
+      this.emit(
+        'warning',
+        new PlayerStreamerError('ERR_HLS_PART_TOO_LONG', `part ${entry.sequence} lasts ${part.durationSec.toFixed(3)} s, more than PART-TARGET ${lowLatency.partTargetSec}`),
+      );
+    }
+    this.#enqueue(part.byteLength, async () => {
+      await this.#dir.writeAtomic(entry.uri, part.boxes);
+      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(false, open, hint));
+      this.emit('part', info);
+    });
+  }
+
+  /** The program clock follows each input's timeline from its first published media on. */
+  #anchor(input: number, wallMs: number, mediaSec: number): void {
+    if (this.#anchoredInput === input) return;
+    this.#anchoredInput = input;
+    this.#clock.anchor(wallMs, mediaSec);
   }
 
   /** Deletes init files that no listed or retained segment needs, except the newest input's. */
@@ -229,13 +279,35 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     }
   }
 
-  #renderPlaylist(ended: boolean): string {
+  /**
+   * `open` and `hintUri`: the segment being built and the next part as of when the task was
+   * queued (parts added since are queued behind it).
+   */
+  #renderPlaylist(ended: boolean, open?: OpenSegment, hintUri?: string): string {
+    const lowLatency = this.#options.lowLatency;
+    if (!lowLatency) {
+      return renderPlaylist({
+        targetDuration: this.#options.playlistTargetDuration,
+        mediaSequence: this.#window.mediaSequence,
+        discontinuitySequence: this.#window.discontinuitySequence,
+        segments: this.#window.segments,
+        ended,
+      });
+    }
+    const openSec = open?.parts.reduce((sum, p) => sum + p.durationSec, 0) ?? 0;
+    const horizonSec = HLS_PACKAGER_DEFAULTS.partListTargetDurations * this.#options.playlistTargetDuration;
     return renderPlaylist({
       targetDuration: this.#options.playlistTargetDuration,
       mediaSequence: this.#window.mediaSequence,
       discontinuitySequence: this.#window.discontinuitySequence,
-      segments: this.#window.segments,
+      segments: withRecentParts(this.#window.segments, openSec, horizonSec),
       ended,
+      lowLatency: {
+        partTargetSec: lowLatency.partTargetSec,
+        partHoldBackSec: lowLatency.partHoldBackSec,
+        ...(open ? { open } : {}),
+        ...(hintUri ? { preloadHintUri: hintUri } : {}),
+      },
     });
   }
 

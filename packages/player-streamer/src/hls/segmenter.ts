@@ -57,6 +57,8 @@ export interface PushResult {
   readonly cuts: readonly CutSegment[];
   /** Whether the fragment was dropped (no keyframe to start a segment with). */
   readonly dropped: boolean;
+  /** Media time of the fragment's first sample (tfdt, else accumulated durations). */
+  readonly startSec: number;
 }
 
 interface OpenSegment {
@@ -87,7 +89,7 @@ export class Segmenter {
     const cuts: CutSegment[] = [];
     const open = this.#open;
     if (!open) {
-      if (!fragment.startsWithSync) return { dropped: true, cuts };
+      if (!fragment.startsWithSync) return { dropped: true, cuts, startSec };
       this.#start(fragment, startSec);
     } else if (fragment.startsWithSync && this.#shouldCut(open, fragment.durationSec)) {
       cuts.push(this.#close(open));
@@ -101,7 +103,7 @@ export class Segmenter {
     }
     const now = this.#open;
     if (this.policy.fragmentsEndAtKeyframes && now && this.#shouldCutAfter(now, fragment.durationSec)) cuts.push(this.#close(now));
-    return cuts.length ? { cut: cuts[0]!, cuts, dropped: false } : { cuts, dropped: false };
+    return cuts.length ? { cut: cuts[0]!, cuts, dropped: false, startSec } : { cuts, dropped: false, startSec };
   }
 
   /** Closes the open segment, if any (end of input). */

@@ -94,6 +94,7 @@ export async function openSession(
     playerStreamerSid: streamerSid,
     status: streamer.status === 'failed' ? 'ended' : streamer.status,
     idleTimeoutSeconds: opts.idleTimeoutSeconds,
+    latencyMode: streamer.latencyMode,
   };
   return { response, origin: bound };
 }

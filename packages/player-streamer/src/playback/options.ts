@@ -1,5 +1,6 @@
 /** Options of the playback origin, their defaults (one object) and their validation (once). */
 import type { IncomingMessage } from 'node:http';
+import type { LatencyMode } from '@onair/protocol';
 import type { VerifyPlaybackGrantOptions } from '@onair/tokens';
 
 /** A public JWK (as in the server's JWKS). */
@@ -10,6 +11,8 @@ export type GrantKeys = VerifyPlaybackGrantOptions['keys'];
 /** What the origin needs to know about a PlayerStreamer. */
 export interface StreamerInfo {
   status: 'created' | 'started' | 'ended' | 'failed';
+  /** how the stream is packaged; handed to the player in the session response */
+  latencyMode: LatencyMode;
 }
 
 export interface PlaybackOriginOptions {

@@ -4,7 +4,11 @@
  *
  *   OPTIONS  /playback/…                              CORS preflight
  *   POST     /playback/<VJ>?token=<grant>              open a session (open-session.ts)
- *   GET|HEAD /playback/<VJ>/s/<session>/<file>         index.m3u8, init-N.mp4, seg-N.m4s
+ *   GET|HEAD /playback/<VJ>/s/<session>/<file>         index.m3u8, init-N.mp4, seg-N.m4s, part-N.m4s
+ *
+ * Low-Latency HLS (playlist-waiter.ts): `index.m3u8?_HLS_msn=M[&_HLS_part=P]` is held until the
+ * playlist has what was asked for (when it advertises CAN-BLOCK-RELOAD=YES), and a part that
+ * is the preload hint is held until it is written. The session is checked before holding.
  *
  * The path is read raw (never URL-normalised or decoded): a dot segment or an escape can
  * only fail the strict name patterns, never move the path. Works as a plain node:http
@@ -16,10 +20,11 @@ import { answerPreflight, requestOrigin, sessionAllowsOrigin, setCors } from './
 import { StreamFileCache } from './file-cache.js';
 import { openSession } from './open-session.js';
 import { resolvePlaybackOriginOptions, type PlaybackOriginOptions, type ResolvedPlaybackOriginOptions } from './options.js';
+import { PlaylistWaiter } from './playlist-waiter.js';
 import { PlaybackRefusal } from './refusal.js';
 import { serveFile } from './serve-file.js';
 import { SessionTokens } from './session-token.js';
-import { fileKind, isStreamerSid, streamFilePath } from './stream-files.js';
+import { fileKind, isStreamerSid, partNumberOf, streamFilePath } from './stream-files.js';
 import { ViewerSessions } from './viewer-sessions.js';
 
 export type PlaybackRequest = IncomingMessage & { originalUrl?: string };
@@ -30,12 +35,14 @@ export class PlaybackOrigin {
   readonly #opts: ResolvedPlaybackOriginOptions;
   readonly #tokens: SessionTokens;
   readonly #files: StreamFileCache;
+  readonly #waiter: PlaylistWaiter;
   readonly #refusals = new Set<(refusal: PlaybackRefusal) => void>();
 
   constructor(options: PlaybackOriginOptions) {
     this.#opts = resolvePlaybackOriginOptions(options);
     this.#tokens = new SessionTokens(this.#opts.sessionKey);
     this.#files = new StreamFileCache({ maxBytes: this.#opts.cacheBytes });
+    this.#waiter = new PlaylistWaiter(this.#files);
     this.viewers = new ViewerSessions({ idleTimeoutMs: this.#opts.idleTimeoutSeconds * 1000, now: this.#opts.now });
   }
 
@@ -54,7 +61,13 @@ export class PlaybackOrigin {
     }
   };
 
+  /** Requests held for Low-Latency HLS right now, and the directories watched for them. */
+  get held(): { requests: number; dirs: number } {
+    return this.#waiter.held;
+  }
+
   close(): void {
+    this.#waiter.close(); // held requests end with 503
     this.viewers.close();
     this.#refusals.clear();
     this.#files.clear();
@@ -93,7 +106,12 @@ export class PlaybackOrigin {
       if (file === undefined) throw PlaybackRefusal.path();
       if (!this.viewers.touch(claims)) throw PlaybackRefusal.session('The playback session lapsed; open a new one');
       setCors(res, claims.origin);
-      await serveFile(res, this.#files, file, fileKind(name), method === 'HEAD');
+      const kind = fileKind(name);
+      const head = method === 'HEAD';
+      const partNumber = partNumberOf(name);
+      if (kind === 'playlist') await this.#waiter.servePlaylist(res, file, q === -1 ? '' : raw.slice(q + 1), head);
+      else if (partNumber !== undefined) await this.#waiter.servePart(res, file, partNumber, head);
+      else await serveFile(res, this.#files, file, kind, head);
       return;
     }
     throw PlaybackRefusal.session();

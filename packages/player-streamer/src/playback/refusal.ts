@@ -62,6 +62,16 @@ export class PlaybackRefusal extends Error {
     return new PlaybackRefusal(403, ErrorCode.PlayerViewerLimit, `This PlayerStreamer already has its maximum of ${max} viewers`);
   }
 
+  /** A malformed or unreachable Low-Latency HLS request (`_HLS_msn` / `_HLS_part`): 400 20001. */
+  static badRequest(message: string): PlaybackRefusal {
+    return new PlaybackRefusal(400, ErrorCode.InvalidParameter, message);
+  }
+
+  /** A held request that could not be answered in time (or the origin is stopping): 503 20503. */
+  static unavailable(message: string): PlaybackRefusal {
+    return new PlaybackRefusal(503, ErrorCode.ServiceUnavailable, message);
+  }
+
   static method(allowed: string): PlaybackRefusal {
     return new PlaybackRefusal(405, ErrorCode.MethodNotAllowed, `Method not allowed here; allowed: ${allowed}`);
   }

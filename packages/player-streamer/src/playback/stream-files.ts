@@ -10,27 +10,40 @@ const STREAMER_SID = /^VJ[0-9a-f]{32}$/;
 
 export const isStreamerSid = (value: string): boolean => STREAMER_SID.test(value);
 
-/** A file name the origin may serve: index.m3u8, init-<n>.mp4, seg-<n>.m4s (no temp files). */
+/** A file name the origin may serve: index.m3u8, init-<n>.mp4, seg-<n>.m4s, part-<n>.m4s (no temp files). */
 export const isServableName = (name: string): boolean => isGeneratedName(name);
 
-export type StreamFileKind = 'playlist' | 'init' | 'segment';
+export type StreamFileKind = 'playlist' | 'init' | 'segment' | 'part';
+
+const PART = /^part-(0|[1-9]\d{0,15})\.m4s$/;
+
+/** G of a Low-Latency HLS part name `part-<G>.m4s` (one global sequence per streamer), else undefined. */
+export function partNumberOf(name: string): number | undefined {
+  const m = PART.exec(name);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
 
 export function fileKind(name: string): StreamFileKind {
   if (name === PLAYLIST_FILE) return 'playlist';
-  return name.endsWith('.mp4') ? 'init' : 'segment';
+  if (name.endsWith('.mp4')) return 'init';
+  return name.startsWith('part-') ? 'part' : 'segment';
 }
 
 export const CONTENT_TYPES: Readonly<Record<StreamFileKind, string>> = Object.freeze({
   playlist: 'application/vnd.apple.mpegurl',
   init: 'video/mp4',
   segment: 'video/mp4',
+  part: 'video/mp4',
 });
 
-/** Playlists change every segment; init and segment files never change once written. */
+/** Playlists change every part or segment; init, segment and part files never change once written. */
 export const CACHE_CONTROL: Readonly<Record<StreamFileKind, string>> = Object.freeze({
   playlist: 'no-cache',
   init: 'max-age=31536000, immutable',
   segment: 'max-age=31536000, immutable',
+  part: 'max-age=31536000, immutable',
 });
 
 /** The directory of one streamer's HLS files. */

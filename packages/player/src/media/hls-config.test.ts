@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { HLS_CONFIG_DEFAULTS, LIVE_SYNC_SECONDS, hlsConfigFor } from './hls-config.js';
+import { HLS_CONFIG_DEFAULTS, LIVE_SYNC_SECONDS, STANDARD_LIVE_SYNC_SECONDS, hlsConfigFor } from './hls-config.js';
 
 describe('hlsConfigFor', () => {
   test('without application settings: the defaults and a live sync target in seconds', () => {
@@ -34,5 +34,23 @@ describe('hlsConfigFor', () => {
       maxLiveSyncPlaybackRate: 2,
       liveSyncDuration: LIVE_SYNC_SECONDS,
     });
+  });
+
+  test('a low latency stream: hls.js aims for the playlist\'s PART-HOLD-BACK (no live sync setting of ours)', () => {
+    const config = hlsConfigFor({}, { latencyMode: 'low' });
+    expect(config).toEqual(HLS_CONFIG_DEFAULTS);
+    expect(config.lowLatencyMode).toBe(true);
+  });
+
+  test('a standard latency stream: 3 s behind (1.5 segments of 2 s)', () => {
+    expect(hlsConfigFor({}, { latencyMode: 'standard' }).liveSyncDuration).toBe(STANDARD_LIVE_SYNC_SECONDS);
+  });
+
+  test('the targetLatency option wins over the stream\'s mode; hls.js settings of the application win over both', () => {
+    expect(hlsConfigFor({}, { latencyMode: 'low', targetLatency: 0.9 }).liveSyncDuration).toBe(0.9);
+    expect(hlsConfigFor({}, { latencyMode: 'standard', targetLatency: 5 }).liveSyncDuration).toBe(5);
+    const app = hlsConfigFor({ liveSyncDurationCount: 2 }, { latencyMode: 'low', targetLatency: 0.9 });
+    expect(app.liveSyncDuration).toBeUndefined();
+    expect(app.liveSyncDurationCount).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import type { ErrorData, FragLoadedData, HlsConfig, LevelLoadedData, LevelSwitch
 import { PlayerError, PlayerErrorCode } from '../errors.js';
 import type { EngineHandlers, MediaEngine } from './engine.js';
 import { bufferedAhead } from './video-stats.js';
-import { hlsConfigFor } from './hls-config.js';
+import { hlsConfigFor, type StreamLatency } from './hls-config.js';
 import { hasPlayedToEnd } from '../live/stream-end.js';
 
 
@@ -42,10 +42,10 @@ export class HlsEngine implements MediaEngine {
     return Hls.isSupported();
   }
 
-  constructor(video: HTMLVideoElement, config: Partial<HlsConfig>, handlers: EngineHandlers) {
+  constructor(video: HTMLVideoElement, config: Partial<HlsConfig>, handlers: EngineHandlers, stream: StreamLatency = {}) {
     this.#video = video;
     this.#handlers = handlers;
-    this.#hls = new Hls(hlsConfigFor(config));
+    this.#hls = new Hls(hlsConfigFor(config, stream));
     const hls = this.#hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       if (this.#loaded) return;

@@ -61,6 +61,12 @@ CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL,
   public_jwk TEXT NOT NULL, created_at INTEGER NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: 'player streamer latency mode',
+    // rows from before the column read as the default mode, low
+    sql: `ALTER TABLE player_streamers ADD COLUMN latency_mode TEXT NOT NULL DEFAULT 'low';`,
+  },
 ];
 
 /** Applies every migration newer than the database's version; returns the versions applied. */

@@ -64,7 +64,15 @@ export const participantSpec: TableSpec<Participant, ParticipantFilter> = {
 
 export const playerStreamerSpec: TableSpec<PlayerStreamer, PlayerStreamerFilter> = {
   table: 'player_streamers',
-  columns: { ...base, ...callback, video: 'bool', status: 'text', endedReason: 'text', maxDuration: 'int' },
+  columns: {
+    ...base,
+    ...callback,
+    video: 'bool',
+    status: 'text',
+    endedReason: 'text',
+    maxDuration: 'int',
+    latencyMode: 'text',
+  },
   filters: { status: eq('status') },
 };
 
