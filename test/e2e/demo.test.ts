@@ -63,9 +63,18 @@ async function waitOnDashboard(page: LoggedPage, selector: string, timeoutMs = 2
 /** Clicks a room's action button once it is there and enabled, and waits for the action to finish. */
 async function roomAction(page: LoggedPage, action: string): Promise<void> {
   const selector = `.room[data-room-name="${ROOM}"] button[data-action="${action}"]:not(:disabled)`;
-  await waitOnDashboard(page, selector);
   await page.evaluate(() => (document.body.dataset['actionState'] = 'idle'));
-  await page.click(selector);
+  // the dashboard re-renders its rooms on every refresh: a button found just before one is
+  // replaced under the click ("Node is detached"); find it again then
+  for (let attempt = 1; ; attempt++) {
+    await waitOnDashboard(page, selector);
+    try {
+      await page.click(selector);
+      break;
+    } catch (err) {
+      if (attempt >= 5 || !/detached|not clickable|No node found/i.test((err as Error).message)) throw err;
+    }
+  }
   await page.waitForFunction(() => ['ok', 'error'].includes(document.body.dataset['actionState'] ?? ''), { timeout: 60_000 });
   const outcome = await page.evaluate(() => ({ ...document.body.dataset, notice: document.getElementById('notice')?.textContent }));
   expect(outcome, `action ${action}`).toMatchObject({ actionState: 'ok' });

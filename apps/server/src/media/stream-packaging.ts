@@ -23,6 +23,7 @@ export function streamPackaging(mode: LatencyMode, media: MediaSettings): Omit<H
       fragmentsEndAtKeyframes: media.partSeconds <= 0,
     };
   }
-  const partTargetSec = Math.ceil((media.partSeconds + 1 / media.frameRate) * 1000) / 1000;
+  // whole ms, rounded up (after rounding away float noise: 0.2 + 0.04 is 0.24000000000000002)
+  const partTargetSec = Math.ceil(Math.round((media.partSeconds + 1 / media.frameRate) * 1e6) / 1000) / 1000;
   return { targetDurationSec: media.segmentSeconds, windowSegments, partTargetSec };
 }
