@@ -5,6 +5,7 @@ import type { EngineHandlers, MediaEngine } from './engine.js';
 import { bufferedAhead } from './video-stats.js';
 import { hlsConfigFor, type StreamLatency } from './hls-config.js';
 import { hasPlayedToEnd } from '../live/stream-end.js';
+import { shouldRestoreTarget } from '../live/stall-allowance.js';
 
 
 /** How long fatal network errors in a row are retried (a live viewer's network comes back), ms. */
@@ -36,6 +37,9 @@ export class HlsEngine implements MediaEngine {
   #lastPosition = -1;
   #positionSince = Date.now();
   #endSignalled = false;
+  /** hls.js's target latency before any stall, s */
+  #baseTarget: number | null = null;
+  #lastStallAt: number | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
 
   static isSupported(): boolean {
@@ -125,10 +129,23 @@ export class HlsEngine implements MediaEngine {
     }
     if (!this.#live) return this.#checkEnd(now);
     if (video.paused) return;
+    this.#restoreTarget(now);
     if (bufferedAhead(this.#video) >= 0.5 || now - this.#lastProgress < STALL_RESTART_MS) return;
     this.#lastProgress = now;
     this.#hls.stopLoad();
     this.#hls.startLoad();
+  }
+
+  /** Gives back hls.js's per-stall target increase once playback has been quiet (stall-allowance.ts). */
+  #restoreTarget(now: number): void {
+    const target = this.#hls.targetLatency;
+    if (this.#lastStallAt === undefined) {
+      this.#baseTarget = target;
+      return;
+    }
+    if (shouldRestoreTarget({ target, base: this.#baseTarget, sinceStallMs: now - this.#lastStallAt })) {
+      this.#hls.targetLatency = this.#baseTarget!; // also resets hls.js's stall count
+    }
   }
 
   /** After EXT-X-ENDLIST: the play head stuck at the end of the playlist is the end. */
@@ -155,6 +172,7 @@ export class HlsEngine implements MediaEngine {
   }
 
   #onError(data: ErrorData): void {
+    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) this.#lastStallAt = Date.now();
     if (!data.fatal) return; // hls.js retries these itself
     if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
       const status = data.response?.code ?? 0;
