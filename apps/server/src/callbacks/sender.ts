@@ -1,29 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
+import { resolveSenderOptions, type ResolvedOptions, type StatusCallbackSenderOptions } from './sender-options.js';
 import { twilioSignature } from './signature.js';
+
+export { DEFAULTS, type StatusCallbackSenderOptions } from './sender-options.js';
 
 export interface StatusCallback {
   url: string;
   method: 'POST' | 'GET';
   params: Record<string, string>;
-}
-
-export interface StatusCallbackSenderOptions {
-  authToken: string;
-  logger: Logger;
-  /** Total attempts per callback, including the first. Default 5. */
-  maxAttempts?: number;
-  /** Base of the exponential backoff (full jitter). Default 1000. */
-  baseDelayMs?: number;
-  /** Cap for a single backoff delay and for a honoured Retry-After. Default 30000. */
-  maxDelayMs?: number;
-  /** Per-attempt timeout (until response headers arrive). Default 10000. */
-  timeoutMs?: number;
-  /** Injectable fetch. Default: `globalThis.fetch`, looked up at call time. */
-  fetch?: typeof fetch;
-  /** Default 'onair-status-callback/1'. */
-  userAgent?: string;
 }
 
 export interface StatusCallbackStats {
@@ -38,18 +24,6 @@ export interface StatusCallbackStats {
   /** Callbacks refused without any attempt (invalid URL/method, or send() after close()). */
   dropped: number;
 }
-
-/** The single source of defaults for {@link StatusCallbackSender}. */
-export const DEFAULTS = Object.freeze({
-  maxAttempts: 5,
-  baseDelayMs: 1000,
-  maxDelayMs: 30_000,
-  timeoutMs: 10_000,
-  userAgent: 'onair-status-callback/1',
-  fetch: ((input, init) => globalThis.fetch(input, init)) as typeof fetch,
-});
-
-type ResolvedOptions = Required<StatusCallbackSenderOptions>;
 
 interface Job {
   /** Exact URL fetched and signed (GET: with params appended to the query). */
@@ -90,13 +64,7 @@ export class StatusCallbackSender {
   private deadlineAt: number | undefined;
 
   constructor(options: StatusCallbackSenderOptions) {
-    const merged: ResolvedOptions = {
-      ...DEFAULTS,
-      ...withoutUndefined(options),
-      authToken: options.authToken,
-      logger: options.logger,
-    };
-    validateOptions(merged);
+    const merged = resolveSenderOptions(options);
     this.options = merged;
     this.log = merged.logger.child({ component: 'status-callback' });
   }
@@ -354,21 +322,6 @@ export class StatusCallbackSender {
       this.sleepers.add(sleeper);
     });
   }
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function validateOptions(o: ResolvedOptions): void {
-  if (typeof o.authToken !== 'string') throw new TypeError('authToken must be a string');
-  if (o.logger === undefined || o.logger === null) throw new TypeError('logger is required');
-  if (typeof o.fetch !== 'function') throw new TypeError('fetch must be a function');
-  if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError('maxAttempts must be an integer >= 1');
-  for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
-    if (!Number.isFinite(o[key]) || o[key] < 0) throw new RangeError(`${key} must be a finite number >= 0`);
-  }
-  if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) throw new RangeError('timeoutMs must be a finite number > 0');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -20,11 +20,6 @@ export class PartList {
     return this.#open;
   }
 
-  /** Parts published so far. */
-  get count(): number {
-    return this.#next;
-  }
-
   /** URI of the part that comes next (EXT-X-PRELOAD-HINT). */
   get nextUri(): string {
     return partFileName(this.#next);

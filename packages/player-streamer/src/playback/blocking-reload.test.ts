@@ -1,21 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { advancePartLimit, decideMissingPart, decideReload, holdTimeoutMs, parseDirectives, type BlockingRequest } from './blocking-reload.js';
 import type { LivePlaylist } from './live-playlist.js';
+import { LIVE_LL_PLAYLIST } from '../test-support/live-playlist-fixture.js';
 
-/** the brief's playlist: segments 5, 6 (6 has 5 parts), open segment 7 with 2 parts (35, 36), hint part-37, PART-TARGET 0.234 */
-const LIVE: LivePlaylist = {
-  targetDuration: 2,
-  mediaSequence: 5,
-  lastMsn: 6,
-  openMsn: 7,
-  openParts: 2,
-  lastSegmentParts: 5,
-  partTarget: 0.234,
-  lastPartNumber: 36,
-  preloadHint: { uri: 'part-37.m4s', partNumber: 37 },
-  ended: false,
-  canBlockReload: true,
-};
+const LIVE: LivePlaylist = LIVE_LL_PLAYLIST;
 /** segment 6 just completed: no part of segment 7 yet, hint part-35 */
 const BOUNDARY: LivePlaylist = { ...LIVE, openParts: 0, lastPartNumber: 34, preloadHint: { uri: 'part-35.m4s', partNumber: 35 } };
 

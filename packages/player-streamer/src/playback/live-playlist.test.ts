@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseAttributes, parseLivePlaylist, type LivePlaylist } from './live-playlist.js';
+import { LIVE_LL_PLAYLIST } from '../test-support/live-playlist-fixture.js';
 
 const HEAD = [
   '#EXTM3U',
@@ -43,19 +44,7 @@ const STANDARD = [
   ...segment(14, '03'),
 ];
 
-const base: LivePlaylist = {
-  targetDuration: 2,
-  mediaSequence: 5,
-  lastMsn: 6,
-  openMsn: 7,
-  openParts: 2,
-  lastSegmentParts: 5,
-  partTarget: 0.234,
-  lastPartNumber: 36,
-  preloadHint: { uri: 'part-37.m4s', partNumber: 37 },
-  ended: false,
-  canBlockReload: true,
-};
+const base: LivePlaylist = LIVE_LL_PLAYLIST;
 
 describe('parseLivePlaylist', () => {
   test.each<[string, string[], Partial<LivePlaylist>]>([

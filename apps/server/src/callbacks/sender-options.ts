@@ -1,0 +1,58 @@
+/** Options of `StatusCallbackSender`, their one defaults object, and their validation (once, at construction). */
+import type { Logger } from 'pino';
+
+export interface StatusCallbackSenderOptions {
+  authToken: string;
+  logger: Logger;
+  /** Total attempts per callback, including the first. Default 5. */
+  maxAttempts?: number;
+  /** Base of the exponential backoff (full jitter). Default 1000. */
+  baseDelayMs?: number;
+  /** Cap for a single backoff delay and for a honoured Retry-After. Default 30000. */
+  maxDelayMs?: number;
+  /** Per-attempt timeout (until response headers arrive). Default 10000. */
+  timeoutMs?: number;
+  /** Injectable fetch. Default: `globalThis.fetch`, looked up at call time. */
+  fetch?: typeof fetch;
+  /** Default 'onair-status-callback/1'. */
+  userAgent?: string;
+}
+
+/** The single source of defaults for {@link StatusCallbackSender}. */
+export const DEFAULTS = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  timeoutMs: 10_000,
+  userAgent: 'onair-status-callback/1',
+  fetch: ((input, init) => globalThis.fetch(input, init)) as typeof fetch,
+});
+
+export type ResolvedOptions = Required<StatusCallbackSenderOptions>;
+
+/** Merges `options` over {@link DEFAULTS} (undefined values count as unset) and validates the result. */
+export function resolveSenderOptions(options: StatusCallbackSenderOptions): ResolvedOptions {
+  const merged: ResolvedOptions = {
+    ...DEFAULTS,
+    ...withoutUndefined(options),
+    authToken: options.authToken,
+    logger: options.logger,
+  };
+  validateOptions(merged);
+  return merged;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateOptions(o: ResolvedOptions): void {
+  if (typeof o.authToken !== 'string') throw new TypeError('authToken must be a string');
+  if (o.logger === undefined || o.logger === null) throw new TypeError('logger is required');
+  if (typeof o.fetch !== 'function') throw new TypeError('fetch must be a function');
+  if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError('maxAttempts must be an integer >= 1');
+  for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
+    if (!Number.isFinite(o[key]) || o[key] < 0) throw new RangeError(`${key} must be a finite number >= 0`);
+  }
+  if (!Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) throw new RangeError('timeoutMs must be a finite number > 0');
+}
