@@ -337,6 +337,8 @@ describe('a live stream plays, then ends', () => {
       await page.click('#unmute'); // a user gesture: sound is allowed now
       await eventually(async () => !((await state()) as { muted: boolean }).muted, 5_000);
       expect(await state()).toStrictEqual({ muted: false, byPolicy: false, button: false });
+      // unmuting keeps it playing (with a 0.7 s low latency buffer on a busy machine it may pass through a short `buffering`)
+      await eventually(async () => (await page.evaluate('document.body.dataset.state')) === 'playing', 10_000, 250);
       expect(await page.evaluate('document.body.dataset.state')).toBe('playing');
     } finally {
       await strict.close();
