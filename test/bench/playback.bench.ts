@@ -23,6 +23,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { cpuSeconds } from './support/proc-usage.js';
+import type { Latency } from './support/load-summary.js';
 import { repoRoot, startServer, type RunningServer } from '../e2e/support/server.js';
 import { startTestStream, type TestStream } from '../e2e/support/test-stream.js';
 import { twilio, twilioClient } from '../e2e/support/twilio-client.js';
@@ -35,13 +36,6 @@ const JOIN_MS = 10_000;
 const ORIGIN = 'https://viewers.example.com';
 const loadScript = fileURLToPath(new URL('./support/playback-viewers.mjs', import.meta.url));
 
-interface Latency {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
 interface LoadResult {
   mode: 'origin' | 'static';
   viewers: number;

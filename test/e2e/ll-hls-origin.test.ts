@@ -101,6 +101,12 @@ const settle = () => new Promise((r) => setTimeout(r, 400));
 
 describe('Low-Latency HLS in the playback origin', () => {
   let server: RunningServer;
+  /** the onair_playback_held_requests gauge */
+  const heldRequests = async (): Promise<number> => {
+    const m = /^onair_playback_held_requests (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text());
+    if (!m) throw new Error('no onair_playback_held_requests in /metrics');
+    return Number(m[1]);
+  };
   let n = 0;
 
   beforeAll(async () => {
@@ -200,6 +206,8 @@ describe('Low-Latency HLS in the playback origin', () => {
     const beyond = pending(`${s.base}part-38.m4s`); // one past the hint: a client running a little ahead
     await settle();
     expect([hinted.answered, beyond.answered]).toEqual([false, false]);
+    const heldBefore = await heldRequests();
+    expect(heldBefore).toBeGreaterThanOrEqual(2); // the two of them, in the onair_playback_held_requests gauge
     s.write('part-37.m4s', partBytes(37)); // the part alone, before any playlist lists it
     const got = await hinted.answer;
     expect(got.status).toBe(200);
@@ -208,6 +216,7 @@ describe('Low-Latency HLS in the playback origin', () => {
     expect(beyond.answered).toBe(false);
     s.publish({ first: 5, complete: 2, openParts: 4 });
     expect((await beyond.answer).body.equals(partBytes(38))).toBe(true);
+    expect(await heldRequests()).toBeLessThanOrEqual(heldBefore - 2);
 
     // far ahead of the hint, or long gone: 404 at once, as for segments
     expectRefused(await raw('GET', `${s.base}part-90.m4s`), 404, 20404);

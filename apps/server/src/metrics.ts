@@ -18,6 +18,8 @@ export interface Metrics {
   playbackViewers: Gauge<'streamer'>;
   /** playback requests refused, by error code */
   playbackRefusals: Counter<'code'>;
+  /** where the `onair_playback_held_requests` gauge reads from at scrape time (the playback origin sets it) */
+  playbackHeld: { requests: () => number };
 }
 
 /** A gauge of how many records of a repository have each of `statuses`, read at scrape time. */
@@ -103,8 +105,17 @@ export function createMetrics(store: Store): Metrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const playbackHeld = { requests: () => 0 };
+  new Gauge({
+    name: 'onair_playback_held_requests',
+    help: 'LL-HLS requests the playback origin holds open now (blocking playlist reloads and preload-hinted parts)',
+    registers: [registry],
+    collect() {
+      this.set(playbackHeld.requests());
+    },
+  });
   return {
     registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning, recordingsFinished,
-    playbackViewers, playbackRefusals,
+    playbackViewers, playbackRefusals, playbackHeld,
   };
 }

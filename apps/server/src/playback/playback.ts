@@ -63,6 +63,7 @@ export class PlaybackService {
     this.origin.viewers.on('viewers', (streamer, count) => metrics.playbackViewers.set({ streamer }, count));
     this.origin.viewers.on('streamerForgotten', (streamer) => metrics.playbackViewers.remove({ streamer }));
     this.origin.onRefusal((refusal) => metrics.playbackRefusals.inc({ code: String(refusal.code) }));
+    metrics.playbackHeld.requests = () => this.origin.held.requests;
     ctx.events.on('playerStreamerEnded', (s) => this.origin.viewers.streamerEnded(s.sid));
 
     this.retention = new StreamRetention({

@@ -84,7 +84,8 @@ export class PlaylistWaiter {
     if (ready) return sendStreamFile(res, ready, 'part', head);
     const playlistPath = join(dirname(path), PLAYLIST_FILE);
     const first = await this.#partPlaylist(playlistPath);
-    this.#checkPart(first, partNumber);
+    const late = await this.#missingPart(path, first, partNumber);
+    if (late) return sendStreamFile(res, late, 'part', head);
 
     const name = basename(path);
     const gone = clientGone(res);
@@ -93,8 +94,7 @@ export class PlaylistWaiter {
         async (wakeUp) => {
           const bytes = await this.#readPart(path);
           if (bytes) return bytes;
-          this.#checkPart(await this.#partPlaylist(playlistPath, wakeUp), partNumber);
-          return undefined;
+          return this.#missingPart(path, await this.#partPlaylist(playlistPath, wakeUp), partNumber);
         },
         {
           watch: this.#watch,
@@ -118,9 +118,18 @@ export class PlaylistWaiter {
     return decision.kind === 'answer' ? s.data : undefined;
   }
 
-  #checkPart(playlist: LivePlaylist, partNumber: number): void {
+  /**
+   * For a part that was not on disk when looked at: undefined to hold, or 404. The playlist was
+   * read after that look, and the packager renames a part into place before it writes the
+   * playlist that lists it: a playlist that lists the part may have come after it was written,
+   * so the part is looked for once more before it is refused.
+   */
+  async #missingPart(path: string, playlist: LivePlaylist, partNumber: number): Promise<Buffer | undefined> {
     const decision = decideMissingPart(playlist, partNumber);
-    if (decision.kind === 'refuse') throw PlaybackRefusal.notFound(`No such part: ${decision.reason.toLowerCase()}`);
+    if (decision.kind !== 'refuse') return undefined;
+    const late = await this.#readPart(path);
+    if (late) return late;
+    throw PlaybackRefusal.notFound(`No such part: ${decision.reason.toLowerCase()}`);
   }
 
   /**
