@@ -22,11 +22,12 @@
  *
  * Env: ONAIR_G2G_SECONDS (window, default 60), ONAIR_G2G_SETTLE_SECONDS (default 5),
  * ONAIR_G2G_TUNED (JSON array of [name, hlsConfig] of extra rows on the low latency stream,
- * e.g. [["1.2 s", {"liveSyncDuration": 1.2}]]).
+ * e.g. [["1.2 s", {"liveSyncDuration": 1.2}]]), ONAIR_G2G_TRACE (a file: every row's samples, states and a
+ * 250 ms trace of the player's latency, target, buffer and playback rate, as JSON).
  *
  * `npm run bench -- test/bench/glass-to-glass.bench.ts`
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { launchBrowser, pageLog, type Browser, type LoggedPage } from '../e2e/support/browser.js';
@@ -75,6 +76,8 @@ let server: RunningServer | undefined;
 let browser: Browser | undefined;
 let browserVersion = '';
 const rows: ViewerRow[] = [];
+/** the low latency viewer once the stall has been watched (ONAIR_G2G_TRACE) */
+let afterStall: ViewerSnapshot | undefined;
 const notes: string[] = [];
 const load: { before: number[]; after: number[]; machineCores?: number } = { before: [], after: [] };
 
@@ -84,6 +87,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  if (process.env.ONAIR_G2G_TRACE) {
+    const trace = rows.map((r) => ({ name: r.name, windowStart: r.windowStart, windowEnd: r.windowEnd, after: r.after }));
+    if (afterStall) trace.push({ name: 'stall', windowStart: rows.find((r) => r.name === LATE[1]![0])?.windowEnd ?? 0, windowEnd: Date.now(), after: afterStall });
+    writeFileSync(process.env.ONAIR_G2G_TRACE, JSON.stringify(trace));
+  }
   process.stdout.write(
     report(rows, {
       cores: cpus().length,
@@ -234,7 +242,10 @@ async function run(): Promise<void> {
       busy += machineCpu().busy - cpu0.busy;
       measured += (end - start) / 1000;
       Object.assign(r, { windowStart: start, windowEnd: end, before, after });
-      if (viewer === LATE[1]) notes.push(await stallRecovery(page));
+      if (viewer === LATE[1]) {
+        notes.push(await stallRecovery(page));
+        if (process.env.ONAIR_G2G_TRACE) afterStall = await readViewer(page);
+      }
       await page.close();
     }
     load.after = loadavg();

@@ -35,9 +35,16 @@ export const playerDefaults = {
   maxPlaylistRetryDelay: 2_000,
   engine: 'auto',
   /** ms between live-edge checks while playing */
-  catchUpInterval: 1_000,
-  catchUpMaxRate: 1.5,
-  catchUpRateThreshold: 0.5,
+  catchUpInterval: 250,
+  /** faster means more frames to decode per second, which a busy machine turns into stalls */
+  catchUpMaxRate: 1.25,
+  /**
+   * s behind the target before playing faster. The latency hls.js reports is a saw tooth (the
+   * edge moves a part at a time): a small threshold holds its mean on the target.
+   */
+  catchUpRateThreshold: 0.05,
+  /** s of buffer ahead a speed-up never spends: more than a part (~0.23 s) in flight */
+  catchUpMinBuffer: 0.3,
 } as const;
 
 /** Every setting, resolved once at the edge. */
@@ -86,6 +93,7 @@ export function resolveConnectOptions(options: ConnectOptions = {}): InternalCon
       seekThreshold: positive('catchUpSeekThreshold', options.catchUpSeekThreshold ?? playerDefaults.catchUpSeekThreshold),
       maxRate: playerDefaults.catchUpMaxRate,
       rateThreshold: playerDefaults.catchUpRateThreshold,
+      minBuffer: playerDefaults.catchUpMinBuffer,
     },
   };
 }

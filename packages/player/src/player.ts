@@ -234,16 +234,15 @@ export class Player extends TypedEmitter<PlayerEventCallbacks> {
         this.emit(PlayerEvent.QualityChanged, quality);
       },
     };
-    const { engine } = this.#opts;
+    const { engine, targetLatency } = this.#opts;
     if (engine === 'hls.js' || (engine === 'auto' && HlsEngine.isSupported())) {
       const { latencyMode } = this.#session;
-      const { targetLatency } = this.#opts;
       return new HlsEngine(this.#video, this.#opts.hlsConfig, handlers, {
         ...(latencyMode ? { latencyMode } : {}),
         ...(targetLatency !== undefined ? { targetLatency } : {}),
       });
     }
-    if (NativeEngine.isSupported(this.#video)) return new NativeEngine(this.#video, handlers);
+    if (NativeEngine.isSupported(this.#video)) return new NativeEngine(this.#video, handlers, targetLatency);
     throw PlayerError.media('this browser can play HLS neither with Media Source Extensions nor natively');
   }
 
@@ -296,7 +295,7 @@ export class Player extends TypedEmitter<PlayerEventCallbacks> {
         targetLatency: engine.targetLatency(),
         bufferAhead: bufferedAhead(this.#video),
       },
-      { ...this.#opts.catchUp, adjustRate: engine.kind === 'native' },
+      { ...this.#opts.catchUp, adjustRate: !engine.setsPlaybackRate() },
     );
     if (action.kind === 'seek') {
       const position = engine.liveSyncPosition();

@@ -3,8 +3,11 @@
  * its clock (ms since the epoch, modulo 2^32) as black/white blocks; a viewer reads them
  * back from each displayed frame.
  *
- * Pattern (sender canvas 1280x720, mid-grey background): a 8 × 9 grid of 32 px blocks in
- * the canvas centre (256 × 288 px, inside any cover crop of a square or wider tile). Row 0
+ * Pattern (sender canvas 640x360, a webcam's usual size, mid-grey background): a 8 × 9 grid
+ * of 16 px blocks in the canvas centre (128 × 144 px, inside any cover crop of a square or
+ * wider tile). The speakers stand in for browsers on other machines; at 640x360 the clock
+ * sender's encoder takes a quarter of what a 1280x720 one took from the 2 cores it shares
+ * with the composer and the viewers. Row 0
  * is a sync row (white, black, …). Rows 1–8 hold 32 bits, most significant first, four per
  * row, each as a pair (bit, complement): a bit reads as "left brighter than right", and a
  * frame is dropped unless every sync block and every pair differs clearly (so a frame of
@@ -16,9 +19,9 @@
  */
 import { computeLayout, coverSourceRect } from '@onair/composer';
 
-export const SENDER_WIDTH = 1280;
-export const SENDER_HEIGHT = 720;
-export const BLOCK = 32;
+export const SENDER_WIDTH = 640;
+export const SENDER_HEIGHT = 360;
+export const BLOCK = 16;
 export const COLS = 8;
 export const ROWS = 9;
 

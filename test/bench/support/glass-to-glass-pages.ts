@@ -27,6 +27,7 @@ const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composed
   window.__rebuffers = 0;
   window.__states = [];
   window.__errors = [];
+  window.__trace = [];
   const player = await Player.connect(token, { hlsConfig });
   window.player = player;
   window.__states.push([Date.now(), player.state]);
@@ -38,6 +39,13 @@ const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composed
   video.style.width = '640px';
   document.body.append(video);
   (${VIEWER_DECODER_SCRIPT})(video, mappings, composedWidth);
+  // every 250 ms: [wall ms, hls.js latency, target, buffered ahead, playback rate] (ONAIR_G2G_TRACE)
+  // at each stall and each resume: [wall ms, event, currentTime, readyState, buffered ranges]
+  window.__waits = [];
+  const ranges = () => Array.from({ length: video.buffered.length }, (_, i) => [video.buffered.start(i), video.buffered.end(i)]);
+  for (const e of ['waiting', 'playing', 'seeking', 'seeked'])
+    video.addEventListener(e, () => window.__waits.push([Date.now(), e, video.currentTime, video.readyState, ranges()]));
+  setInterval(() => window.__trace.push([Date.now(), player.liveLatency, player.targetLatency, player.stats.bufferedAhead, video.playbackRate]), 250);
   await player.play();
 }`;
 
@@ -74,6 +82,10 @@ export interface ViewerSnapshot {
   hlsLatency: number | null;
   /** seconds buffered ahead of the play head (player.stats) */
   bufferedAhead: number | null;
+  /** every 250 ms: [wall ms, hls.js latency, target, buffered ahead, playback rate] */
+  trace: [number, number | null, number | null, number | null, number][];
+  /** the element's stalls and resumes: [wall ms, event, currentTime, readyState, buffered ranges] */
+  waits: [number, string, number, number, [number, number][]][];
 }
 
 export async function readViewer(page: LoggedPage): Promise<ViewerSnapshot> {
@@ -87,6 +99,8 @@ export async function readViewer(page: LoggedPage): Promise<ViewerSnapshot> {
       rebuffers: window.__rebuffers || 0,
       states: (window.__states || []).slice(),
       errors: (window.__errors || []).slice(),
+      trace: (window.__trace || []).slice(),
+      waits: (window.__waits || []).slice(),
       framesDropped: p ? p.stats.framesDropped : 0,
       framesDecoded: p ? p.stats.framesDecoded : 0,
       quality: q ? { total: q.totalVideoFrames, dropped: q.droppedVideoFrames } : { total: 0, dropped: 0 },

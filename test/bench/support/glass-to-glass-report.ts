@@ -67,7 +67,7 @@ export function report(rows: ViewerRow[], info: ReportInfo): string {
   return [
     '',
     rule,
-    'Glass to glass: sender canvas (clock as pixels) → WebRTC → composer page (2 tiles, 1280x720) → MediaRecorder H.264',
+    'Glass to glass: sender canvas 640x360 (clock as pixels) → WebRTC → composer page (2 tiles, 1280x720) → MediaRecorder H.264',
     '  → ffmpeg (copy, 200 ms fMP4 fragments) → packagers of two PlayerStreamers (low: LL-HLS 1 s segments + 200 ms parts;',
     '  standard: 2 s segments) → playback origin → @onair/player',
     '  (hls.js, /sdk/player.mjs) in headless Chromium; latency = the viewer frame\'s expected display time − the clock drawn in it',

@@ -28,6 +28,8 @@ export interface MediaEngine {
   targetLatency(): number | null;
   /** where the live edge minus the target latency is, in media time */
   liveSyncPosition(): number | null;
+  /** whether the engine holds the target with the playback rate itself (else the player does) */
+  setsPlaybackRate(): boolean;
   /** bits/s of the rendition playing (declared, or measured from the last segment) */
   bitrate(): number | null;
   destroy(): void;

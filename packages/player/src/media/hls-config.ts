@@ -23,12 +23,14 @@ export const HLS_CONFIG_DEFAULTS: Partial<HlsConfig> = {
   // LL-HLS parts and blocking reload when the playlist offers them; the target latency is
   // then the playlist's PART-HOLD-BACK
   lowLatencyMode: true,
-  // the default of 1 never catches up with the edge
-  maxLiveSyncPlaybackRate: 1.5,
+  // hls.js only speeds up with more than 1 s buffered, which a low latency buffer never has,
+  // so it never catches up: the player holds the target with the rate itself (catch-up.ts).
+  // An application that sets this above 1 hands the rate back to hls.js.
+  maxLiveSyncPlaybackRate: 1,
   backBufferLength: 10,
-  // hls.js moves its target this much further back after each stall (default 1 s, up to one
-  // target duration): a part's worth keeps one stall from costing a second for good
-  liveSyncOnStallIncrease: 0.25,
+  // hls.js moves its target back after every stall (default 1 s); the player does it itself,
+  // only for stalls for lack of media, and gives it back later (live/stall-allowance.ts)
+  liveSyncOnStallIncrease: 0,
 };
 
 const COUNT_KEYS = ['liveSyncDurationCount', 'liveMaxLatencyDurationCount'] as const;

@@ -5,7 +5,8 @@ import type { EngineHandlers, MediaEngine } from './engine.js';
 import { bufferedAhead } from './video-stats.js';
 import { hlsConfigFor, type StreamLatency } from './hls-config.js';
 import { hasPlayedToEnd } from '../live/stream-end.js';
-import { shouldRestoreTarget } from '../live/stall-allowance.js';
+import { shouldRestoreTarget, targetAfterStall } from '../live/stall-allowance.js';
+import { shouldFlushStall } from '../live/stall-flush.js';
 
 
 /** How long fatal network errors in a row are retried (a live viewer's network comes back), ms. */
@@ -19,6 +20,8 @@ const MAX_NETWORK_RETRY_DELAY = 4_000;
  */
 const STALL_RESTART_MS = 4_000;
 const WATCHDOG_INTERVAL_MS = 1_000;
+/** how often a stall is looked at while it lasts, ms */
+const STALL_CHECK_MS = 125;
 
 /** hls.js (light build: no subtitles, alternate audio, DRM) over Media Source Extensions. */
 export class HlsEngine implements MediaEngine {
@@ -41,6 +44,10 @@ export class HlsEngine implements MediaEngine {
   #baseTarget: number | null = null;
   #lastStallAt: number | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
+  /** when the element last reported `waiting` (undefined: playing) */
+  #waitingSince: number | undefined;
+  #lastFlushAt = -Infinity;
+  #stallCheck: ReturnType<typeof setInterval> | undefined;
 
   static isSupported(): boolean {
     return Hls.isSupported();
@@ -50,6 +57,7 @@ export class HlsEngine implements MediaEngine {
     this.#video = video;
     this.#handlers = handlers;
     this.#hls = new Hls(hlsConfigFor(config, stream));
+    this.#listen(video);
     const hls = this.#hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       if (this.#loaded) return;
@@ -85,7 +93,9 @@ export class HlsEngine implements MediaEngine {
 
   attach(video: HTMLVideoElement): void {
     if (video === this.#video) return;
+    this.#unlisten(this.#video);
     this.#video = video;
+    this.#listen(video);
     this.#hls.detachMedia();
     this.#hls.attachMedia(video);
   }
@@ -108,6 +118,10 @@ export class HlsEngine implements MediaEngine {
     return this.#hls.liveSyncPosition;
   }
 
+  setsPlaybackRate(): boolean {
+    return this.#hls.config.maxLiveSyncPlaybackRate > 1;
+  }
+
   bitrate(): number | null {
     const level = this.#hls.levels[this.#hls.currentLevel];
     return level?.bitrate || this.#fragmentBitrate;
@@ -116,7 +130,47 @@ export class HlsEngine implements MediaEngine {
   destroy(): void {
     clearTimeout(this.#retryTimer);
     clearInterval(this.#watchdog);
+    this.#unlisten(this.#video);
+    this.#onPlaying();
     this.#hls.destroy();
+  }
+
+  #listen(video: HTMLVideoElement): void {
+    video.addEventListener('waiting', this.#onWaiting);
+    video.addEventListener('playing', this.#onPlaying);
+    video.addEventListener('pause', this.#onPlaying);
+  }
+
+  #unlisten(video: HTMLVideoElement): void {
+    video.removeEventListener('waiting', this.#onWaiting);
+    video.removeEventListener('playing', this.#onPlaying);
+    video.removeEventListener('pause', this.#onPlaying);
+  }
+
+  readonly #onWaiting = (): void => {
+    this.#waitingSince ??= Date.now();
+    this.#stallCheck ??= setInterval(() => this.#checkStall(), STALL_CHECK_MS);
+  };
+
+  readonly #onPlaying = (): void => {
+    this.#waitingSince = undefined;
+    clearInterval(this.#stallCheck);
+    this.#stallCheck = undefined;
+  };
+
+  /** A stall with media buffered: seek to the play head, which resets the decoders' grown queues (stall-flush.ts). */
+  #checkStall(): void {
+    const video = this.#video;
+    const now = Date.now();
+    const flush = shouldFlushStall({
+      waitingForMs: this.#waitingSince === undefined ? null : now - this.#waitingSince,
+      bufferAhead: bufferedAhead(video),
+      seeking: video.seeking,
+      sinceFlushMs: now - this.#lastFlushAt,
+    });
+    if (!flush) return;
+    this.#lastFlushAt = now;
+    video.currentTime += 0.001; // a seek to the same time may be skipped; 1 ms is not seen
   }
 
   #checkProgress(): void {
@@ -148,6 +202,15 @@ export class HlsEngine implements MediaEngine {
     }
   }
 
+  /** hls.js reported a stall: after one for lack of media the target moves back a little (stall-allowance.ts). */
+  #onStall(): void {
+    const hls = this.#hls;
+    if (this.#lastStallAt === undefined) this.#baseTarget = hls.targetLatency;
+    this.#lastStallAt = Date.now();
+    const next = targetAfterStall({ target: hls.targetLatency, base: this.#baseTarget, bufferAhead: bufferedAhead(this.#video) });
+    if (next !== null) hls.targetLatency = next;
+  }
+
   /** After EXT-X-ENDLIST: the play head stuck at the end of the playlist is the end. */
   #checkEnd(now: number): void {
     if (this.#endSignalled || this.#video.ended) return;
@@ -172,7 +235,7 @@ export class HlsEngine implements MediaEngine {
   }
 
   #onError(data: ErrorData): void {
-    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) this.#lastStallAt = Date.now();
+    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) this.#onStall();
     if (!data.fatal) return; // hls.js retries these itself
     if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
       const status = data.response?.code ?? 0;

@@ -1,7 +1,7 @@
 import { PlayerError } from '../errors.js';
 import type { EngineHandlers, MediaEngine } from './engine.js';
 
-/** Latency aimed for when the browser plays HLS itself (it does not say), seconds. */
+/** Latency aimed for when the browser plays HLS itself (it does not say) and the application did not either, seconds. */
 export const NATIVE_TARGET_LATENCY = 3;
 
 /** The browser's own HLS (iOS Safari, where MSE is missing). */
@@ -11,14 +11,17 @@ export class NativeEngine implements MediaEngine {
   #video: HTMLVideoElement;
   #url: string | undefined;
   #loaded = false;
+  readonly #target: number;
 
   static isSupported(video: HTMLVideoElement): boolean {
     return video.canPlayType('application/vnd.apple.mpegurl') !== '';
   }
 
-  constructor(video: HTMLVideoElement, handlers: EngineHandlers) {
+  /** `targetLatency`: the application's option, s */
+  constructor(video: HTMLVideoElement, handlers: EngineHandlers, targetLatency = NATIVE_TARGET_LATENCY) {
     this.#video = video;
     this.#handlers = handlers;
+    this.#target = targetLatency;
   }
 
   readonly #onLoaded = (): void => {
@@ -58,13 +61,17 @@ export class NativeEngine implements MediaEngine {
   }
 
   targetLatency(): number | null {
-    return NATIVE_TARGET_LATENCY;
+    return this.#target;
   }
 
   liveSyncPosition(): number | null {
     const { seekable } = this.#video;
     if (seekable.length === 0) return null;
-    return Math.max(seekable.start(0), seekable.end(seekable.length - 1) - NATIVE_TARGET_LATENCY);
+    return Math.max(seekable.start(0), seekable.end(seekable.length - 1) - this.#target);
+  }
+
+  setsPlaybackRate(): boolean {
+    return false;
   }
 
   bitrate(): number | null {
