@@ -123,6 +123,26 @@ describe('a low latency PlayerStreamer (the default)', () => {
     expect(standard.requests.filter((r) => r.startsWith('part-'))).toEqual([]);
   }, 60_000);
 
+  test('both play on across a new recording (EXT-X-DISCONTINUITY), as after the composer restarted', async () => {
+    // media not yet played when the old recording stops: at most what lies between the play
+    // head and the live edge, plus the part ffmpeg flushes on exit
+    const oldMediaAhead = async (page: Viewer) => ((await page.evaluate('window.player.liveLatency')) as number) + 0.5;
+    const from = await Promise.all([ll, standard].map(async (page) => ({ page, position: await position(page), ahead: await oldMediaAhead(page) })));
+    const segmentsBefore = stream.segments.length;
+    await stream.restart();
+    await stream.waitForSegments(segmentsBefore + 3, 30_000);
+    const text = await import('node:fs/promises').then((fs) => fs.readFile(stream.packager.playlistPath, 'utf8'));
+    expect(text).toMatch(/#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init-1\.mp4"/);
+    for (const { page, position: before, ahead } of from) {
+      // played more than 1 s past the end of the old recording
+      await eventually(async () => (await position(page)) > before + ahead + 1, 30_000, 250).catch(async (err: Error) => {
+        throw new Error(`${err.message}: position ${await position(page)} from ${before} (+${ahead}), states ${await page.evaluate('JSON.stringify(window.__states)')}\n${pageLog(page)}`);
+      });
+      expect(await state(page)).not.toBe('ended');
+    }
+    expect(ll.requests.some((r) => /^init-1\.mp4$/.test(r))).toBe(true);
+  }, 90_000);
+
   test('both end when the stream ends', async () => {
     await stream.stop();
     for (const page of [ll, standard]) {

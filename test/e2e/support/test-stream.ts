@@ -39,6 +39,11 @@ export interface TestStream {
    * the last segment is listed live first and ENDLIST is appended on its own that much later.
    */
   stop(options?: { endlistAfterMs?: number }): Promise<void>;
+  /**
+   * Stops ffmpeg and starts a new one into a new packager input, as a MediaProcessor does after
+   * its Chromium died: the playlist goes on after an EXT-X-DISCONTINUITY with a new init section.
+   */
+  restart(): Promise<void>;
 }
 
 const FPS = 30;
@@ -78,21 +83,30 @@ export async function startTestStream(opts: TestStreamOptions): Promise<TestStre
     for (const w of waiters) w();
   });
   let stderr = '';
-  const ffmpeg: ChildProcessByStdio<null, Readable, Readable> = spawn(resolveFfmpegPath(process.env.FFMPEG_PATH), testStreamArgs(opts), {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  ffmpeg.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const input = packager.input();
-  ffmpeg.stdout.on('data', (chunk: Buffer) => {
-    if (!input.write(chunk) && input.state === 'open') {
-      ffmpeg.stdout.pause();
-      void input.drained().then(() => ffmpeg.stdout.resume());
-    }
-  });
-  const ended = new Promise<void>((resolve) => {
-    ffmpeg.stdout.once('end', () => void input.end().then(() => resolve(), () => resolve()));
-    ffmpeg.once('error', () => resolve());
-  });
+  /** one ffmpeg into one packager input; `ended` once its last bytes are in the playlist */
+  const run = () => {
+    const ffmpeg: ChildProcessByStdio<null, Readable, Readable> = spawn(resolveFfmpegPath(process.env.FFMPEG_PATH), testStreamArgs(opts), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    ffmpeg.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const input = packager.input();
+    ffmpeg.stdout.on('data', (chunk: Buffer) => {
+      if (!input.write(chunk) && input.state === 'open') {
+        ffmpeg.stdout.pause();
+        void input.drained().then(() => ffmpeg.stdout.resume());
+      }
+    });
+    const ended = new Promise<void>((resolve) => {
+      ffmpeg.stdout.once('end', () => void input.end().then(() => resolve(), () => resolve()));
+      ffmpeg.once('error', () => resolve());
+    });
+    const kill = async () => {
+      if (ffmpeg.exitCode === null && ffmpeg.signalCode === null) ffmpeg.kill('SIGTERM');
+      await ended;
+    };
+    return { kill };
+  };
+  let current = run();
   let stopping: Promise<void> | undefined;
   return {
     dir,
@@ -119,12 +133,15 @@ export async function startTestStream(opts: TestStreamOptions): Promise<TestStre
     },
     stop(options = {}) {
       stopping ??= (async () => {
-        if (ffmpeg.exitCode === null && ffmpeg.signalCode === null) ffmpeg.kill('SIGTERM');
-        await ended;
+        await current.kill();
         if (options.endlistAfterMs) await new Promise((r) => setTimeout(r, options.endlistAfterMs));
         await packager.finish();
       })();
       return stopping;
+    },
+    async restart() {
+      await current.kill();
+      current = run();
     },
   };
 }
