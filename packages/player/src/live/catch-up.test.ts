@@ -15,9 +15,9 @@ describe('decideCatchUp', () => {
     ['behind by almost the seek threshold', { latency: 3.6, bufferAhead: 3 }, { kind: 'rate', rate: 1.25 }],
     ['behind, but the buffer is at its floor', { latency: 1.3, bufferAhead: 0.3 }, { kind: 'rate', rate: 1 }],
     ['ahead of the target', { latency: 0.4, bufferAhead: 0.2 }, { kind: 'rate', rate: 1 }],
-    ['ended (no longer live)', { live: false, latency: 30 }, { kind: 'none' }],
-    ['latency unknown', { latency: null }, { kind: 'none' }],
-    ['target unknown', { targetLatency: null, latency: 30 }, { kind: 'none' }],
+    ['ended (no longer live): the rest at its own speed', { live: false, latency: 30 }, { kind: 'rate', rate: 1 }],
+    ['latency unknown', { latency: null }, { kind: 'rate', rate: 1 }],
+    ['target unknown', { targetLatency: null, latency: 30 }, { kind: 'rate', rate: 1 }],
   ])('%s', (_name, extra, action) => {
     expect(decideCatchUp(input(extra as Partial<CatchUpInput>), opts)).toStrictEqual(action);
   });
@@ -30,6 +30,12 @@ describe('decideCatchUp', () => {
       expect(rate).toBeGreaterThanOrEqual(1.05);
       expect(rate).toBeLessThanOrEqual(1.25);
       expect(Math.abs(rate * 20 - Math.round(rate * 20))).toBeLessThan(1e-9);
+    }
+  });
+
+  test('where the application left the rate to hls.js it never touches the rate', () => {
+    for (const extra of [{ live: false, latency: 30 }, { latency: null }, { targetLatency: null }]) {
+      expect(decideCatchUp(input(extra), { ...opts, adjustRate: false })).toStrictEqual({ kind: 'none' });
     }
   });
 

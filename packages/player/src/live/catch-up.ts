@@ -36,10 +36,14 @@ const RATE_GAIN = 0.5;
 /** rates move in these steps, so small latency jitter does not reset the rate every check */
 const RATE_STEP = 0.05;
 
+/**
+ * Where the rate is the player's, anything but catching up plays at 1: also once the stream
+ * has ended (the rest is played at its own speed) and while the latency is unknown.
+ */
 export function decideCatchUp(input: CatchUpInput, opts: CatchUpOptions): CatchUpAction {
   const { live, latency, targetLatency, bufferAhead } = input;
-  if (!live || latency === null || targetLatency === null || !Number.isFinite(latency)) return { kind: 'none' };
-  const behind = latency - targetLatency;
+  const known = live && latency !== null && targetLatency !== null && Number.isFinite(latency);
+  const behind = known ? latency - targetLatency : 0;
   if (behind > opts.seekThreshold) return { kind: 'seek' };
   if (!opts.adjustRate) return { kind: 'none' };
   if (behind > opts.rateThreshold && bufferAhead > opts.minBuffer) {
