@@ -13,13 +13,13 @@ describe('shouldFlushStall', () => {
   test.each([
     ['stalled a while with media buffered: the decoders fell behind', {}, true],
     ['playing', { waitingForMs: null }, false],
-    ['a stall that may still resolve on its own', { waitingForMs: 100 }, false],
-    ['just at the wait', { waitingForMs: 250 }, true],
+    ['a stall that has only just begun', { waitingForMs: 50 }, false],
+    ['just at the wait', { waitingForMs: 100 }, true],
     ['stalled for lack of media (the network)', { bufferAhead: 0.1 }, false],
     ['just at the buffer floor', { bufferAhead: 0.3 }, true],
     ['already seeking', { seeking: true }, false],
-    ['flushed a moment ago', { sinceFlushMs: 1_500 }, false],
-    ['flushed long enough ago', { sinceFlushMs: 2_000 }, true],
+    ['flushed a moment ago', { sinceFlushMs: 600 }, false],
+    ['flushed long enough ago', { sinceFlushMs: 1_000 }, true],
   ])('%s', (_name, extra, expected) => {
     expect(shouldFlushStall(input(extra as Partial<StallFlushInput>))).toBe(expected);
   });

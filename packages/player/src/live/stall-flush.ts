@@ -1,12 +1,15 @@
 /**
  * A stall with the media already buffered: the browser's decoders fell behind (a busy
  * machine), not the network. Chromium then doubles the audio it wants decoded ahead before it
- * plays again (AudioRendererAlgorithm::IncreaseQueueCapacity: 200 ms, 400 ms, … up to 3 s) and
- * keeps the larger queue until the next seek. On a live stream that is 0.5–1 s behind the
+ * plays again (AudioRendererAlgorithm::IncreasePlaybackThreshold: 200 ms, 400 ms, … up to 3 s)
+ * and keeps the larger queue until the next seek. On a live stream that is 0.5–1 s behind the
  * edge, a queue larger than the buffer means waiting for the network to deliver it: each
- * stall lasts longer than the one before and leaves the viewer seconds behind. A seek to
- * where the play head already is resets the queue (Chromium's FlushBuffers) and costs one
- * decoder preroll. Pure.
+ * stall lasts longer than the one before and leaves the viewer seconds behind. Measured
+ * (glass-to-glass bench, BENCHMARKS.md): left alone, a first short stall was followed within
+ * 0.5–1.7 s by a second one that lasted until the flush; flushed at once, stalls came alone.
+ * So the player seeks to where the play head already is (Chromium's FlushBuffers resets the
+ * queue) as soon as a stall with media buffered has lasted `afterMs`; that costs one decoder
+ * preroll. Pure.
  */
 export interface StallFlushInput {
   /** ms since the element reported `waiting` (null: it is playing) */
@@ -20,12 +23,12 @@ export interface StallFlushInput {
 }
 
 export const STALL_FLUSH_DEFAULTS = {
-  /** a stall shorter than this resolves on its own (the queue was still small), ms */
-  afterMs: 250,
+  /** a stall shorter than this is over before a flush could help, ms */
+  afterMs: 100,
   /** at least this much buffered means the network is not what is missing, s */
   minBuffer: 0.3,
   /** one flush per this long at most, so a machine that cannot decode in time is not seeking all the time, ms */
-  minIntervalMs: 2_000,
+  minIntervalMs: 1_000,
 } as const;
 
 export function shouldFlushStall(input: StallFlushInput, opts: typeof STALL_FLUSH_DEFAULTS = STALL_FLUSH_DEFAULTS): boolean {
