@@ -241,6 +241,7 @@ describe('PlayerStreamers and PlaybackGrants', () => {
       hooks.received.find((c) => c.params.PlayerStreamerSid === created.sid && c.params.StatusCallbackEvent === 'player-streamer-ended'),
     );
     expect(cb.params.EndedReason).toBe('ended-via-api');
+    expect(cb.params.LatencyMode).toBe('low'); // onair extension: the streamer's latency mode
   });
 
   test('LatencyMode (onair extension, raw HTTP): every serialization carries latency_mode; twilio-node still parses it', async () => {

@@ -1,6 +1,7 @@
 /** The express application: health, JWKS, the authenticated /v1 API, and Twilio-style errors. */
 import express, { type Express, type RequestHandler } from 'express';
 import { PLAYBACK_PATH } from '@onair/protocol';
+import { heldMs } from '@onair/player-streamer';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials.js';
 import type { RestContext } from '../rest/context.js';
@@ -54,7 +55,8 @@ function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl === PLAYBACK_PATH ? PLAYBACK_PATH : 'unmatched';
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
+      // a Low-Latency HLS request held until the stream reached it: only the server's own time
+      metrics.httpDuration.observe({ method: req.method, route }, Math.max(0, ms - heldMs(res)) / 1000);
       // playback session tokens travel in the path: never logged
       const path = req.originalUrl.split('?')[0]!.replace(/^(\/playback\/[^/]+\/s\/)[^/]+/, '$1…');
       logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');

@@ -97,6 +97,7 @@ export class PlayerStreamerService {
       PlayerStreamerSid: s.sid,
       Status: s.status,
       EndedReason: s.endedReason,
+      LatencyMode: s.latencyMode, // onair extension, as `latency_mode` on the resource
     });
   }
 }

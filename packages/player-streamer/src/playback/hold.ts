@@ -78,6 +78,27 @@ export function holdUntil<T>(check: (wakeUp: number | undefined) => Promise<T | 
   });
 }
 
+/** How long each response was held, ms (a WeakMap: nothing to clean up). */
+const heldTime = new WeakMap<object, number>();
+
+/**
+ * Runs `hold` and records how long it took against `res`, whatever its outcome: the time a
+ * blocking reload or a hinted part waited for the stream, which is not the server's work.
+ */
+export async function timeHold<T>(res: object, hold: () => Promise<T>): Promise<T> {
+  const since = performance.now();
+  try {
+    return await hold();
+  } finally {
+    heldTime.set(res, (heldTime.get(res) ?? 0) + performance.now() - since);
+  }
+}
+
+/** ms that `res` was held for Low-Latency HLS (0 when it never was), e.g. to leave out of a latency histogram. */
+export function heldMs(res: object): number {
+  return heldTime.get(res) ?? 0;
+}
+
 /** An AbortSignal that fires when the response closes before it was sent (the client left). */
 export function clientGone(res: { once(event: 'close', listener: () => void): unknown; off(event: 'close', listener: () => void): unknown; writableEnded: boolean }): {
   signal: AbortSignal;

@@ -14,7 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { PLAYLIST_FILE } from '../hls/files.js';
 import { blocksReload, decideMissingPart, decideReload, holdTimeoutMs, parseDirectives, type BlockingRequest } from './blocking-reload.js';
 import type { StreamFileCache } from './file-cache.js';
-import { clientGone, holdUntil } from './hold.js';
+import { clientGone, holdUntil, timeHold } from './hold.js';
 import { parseLivePlaylist, type LivePlaylist } from './live-playlist.js';
 import { PlaybackRefusal } from './refusal.js';
 import { isMissing, readStreamFile, sendStreamFile } from './serve-file.js';
@@ -64,14 +64,16 @@ export class PlaylistWaiter {
 
     const gone = clientGone(res);
     try {
-      const data = await holdUntil(async (wakeUp) => this.#answer(await this.#snapshotFor(path, wakeUp), request), {
-        watch: this.#watch,
-        dir: dirname(path),
-        relevant: (name) => name === undefined || name === PLAYLIST_FILE,
-        timeoutMs: holdTimeoutMs(first.playlist),
-        timeoutMessage: `The playlist did not reach segment ${request.msn}${request.part === undefined ? '' : ` part ${request.part}`} within three target durations`,
-        signal: gone.signal,
-      });
+      const data = await timeHold(res, () =>
+        holdUntil(async (wakeUp) => this.#answer(await this.#snapshotFor(path, wakeUp), request), {
+          watch: this.#watch,
+          dir: dirname(path),
+          relevant: (name) => name === undefined || name === PLAYLIST_FILE,
+          timeoutMs: holdTimeoutMs(first.playlist),
+          timeoutMessage: `The playlist did not reach segment ${request.msn}${request.part === undefined ? '' : ` part ${request.part}`} within three target durations`,
+          signal: gone.signal,
+        }),
+      );
       if (data !== undefined && !res.destroyed) sendStreamFile(res, data, 'playlist', head);
     } finally {
       gone.release();
@@ -90,20 +92,22 @@ export class PlaylistWaiter {
     const name = basename(path);
     const gone = clientGone(res);
     try {
-      const data = await holdUntil(
-        async (wakeUp) => {
-          const bytes = await this.#readPart(path);
-          if (bytes) return bytes;
-          return this.#missingPart(path, await this.#partPlaylist(playlistPath, wakeUp), partNumber);
-        },
-        {
-          watch: this.#watch,
-          dir: dirname(path),
-          relevant: (changed) => changed === undefined || changed === name || changed === PLAYLIST_FILE,
-          timeoutMs: holdTimeoutMs(first),
-          timeoutMessage: `Part ${partNumber} was not written within three target durations`,
-          signal: gone.signal,
-        },
+      const data = await timeHold(res, () =>
+        holdUntil(
+          async (wakeUp) => {
+            const bytes = await this.#readPart(path);
+            if (bytes) return bytes;
+            return this.#missingPart(path, await this.#partPlaylist(playlistPath, wakeUp), partNumber);
+          },
+          {
+            watch: this.#watch,
+            dir: dirname(path),
+            relevant: (changed) => changed === undefined || changed === name || changed === PLAYLIST_FILE,
+            timeoutMs: holdTimeoutMs(first),
+            timeoutMessage: `Part ${partNumber} was not written within three target durations`,
+            signal: gone.signal,
+          },
+        ),
       );
       if (data !== undefined && !res.destroyed) sendStreamFile(res, data, 'part', head);
     } finally {
