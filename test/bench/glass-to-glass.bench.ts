@@ -21,9 +21,10 @@
  * viewer, an induced stall (3 s offline) and how long its latency takes to come back.
  *
  * Env: ONAIR_G2G_SECONDS (window, default 60), ONAIR_G2G_SETTLE_SECONDS (default 5),
- * ONAIR_G2G_TUNED (JSON array of [name, hlsConfig] of extra rows on the low latency stream,
- * e.g. [["1.2 s", {"liveSyncDuration": 1.2}]]), ONAIR_G2G_TRACE (a file: every row's samples, states and a
- * 250 ms trace of the player's latency, target, buffer and playback rate, as JSON).
+ * ONAIR_G2G_TUNED (JSON array of [name, hlsConfig, videoProps?] of extra rows on the low latency
+ * stream, e.g. [["1.2 s", {"liveSyncDuration": 1.2}], ["pitch", {}, {"preservesPitch": false}]];
+ * videoProps are set on the player's <video>), ONAIR_G2G_TRACE (a file: every row's samples,
+ * states and a 250 ms trace of the player's latency, target, buffer and playback rate, as JSON).
  *
  * `npm run bench -- test/bench/glass-to-glass.bench.ts`
  */
@@ -51,9 +52,9 @@ const HEIGHT = 720;
 const ROOM = 'bench-g2g';
 
 type Mode = 'low' | 'standard';
-type ViewerSpec = [name: string, hlsConfig: Record<string, unknown>, mode: Mode];
+type ViewerSpec = [name: string, hlsConfig: Record<string, unknown>, mode: Mode, videoProps?: Record<string, unknown>];
 const TUNED: ViewerSpec[] = process.env.ONAIR_G2G_TUNED
-  ? (JSON.parse(process.env.ONAIR_G2G_TUNED) as [string, Record<string, unknown>][]).map(([n, c]) => [n, c, 'low'])
+  ? (JSON.parse(process.env.ONAIR_G2G_TUNED) as [string, Record<string, unknown>, Record<string, unknown>?][]).map(([n, c, v]) => [n, c, 'low', v])
   : [];
 /** connects right after POST /v1/MediaProcessors: create → first frame, and the latency of a viewer there from the start */
 const EARLY: ViewerSpec = ['low latency, from the start', {}, 'low'];
@@ -199,10 +200,11 @@ async function run(): Promise<void> {
   };
   const earlyToken = await token(EARLY[2]);
   const mappings = tileMappings(WIDTH, HEIGHT, 2);
-  const open = async ([name, config, mode]: ViewerSpec, token: string, t0: number, from: 'create' | 'join') => {
-    const r: ViewerRow = { name, config: `${mode} streamer, hlsConfig ${JSON.stringify(config)}`, t0, from, windowStart: 0, windowEnd: 0 };
+  const open = async ([name, config, mode, videoProps]: ViewerSpec, token: string, t0: number, from: 'create' | 'join') => {
+    const props = videoProps ? `, <video> ${JSON.stringify(videoProps)}` : '';
+    const r: ViewerRow = { name, config: `${mode} streamer, hlsConfig ${JSON.stringify(config)}${props}`, t0, from, windowStart: 0, windowEnd: 0 };
     rows.push(r);
-    return { r, page: await openViewer(b, s.url, token, config, mappings, WIDTH) };
+    return { r, page: await openViewer(b, s.url, token, config, mappings, WIDTH, videoProps) };
   };
   const t0 = Date.now();
   const processor = await client.media.v1.mediaProcessor.create({

@@ -20,7 +20,7 @@ export async function openClockSender(browser: Browser, base: string, token: str
  * become undefined, so a player default can be unset), play(), counts `rebuffering` events
  * and state changes, and starts the decoder.
  */
-const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composedWidth) => {
+const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composedWidth, videoProps) => {
   const hlsConfig = JSON.parse(hlsConfigJson);
   for (const k of Object.keys(hlsConfig)) if (hlsConfig[k] === null) hlsConfig[k] = undefined;
   const { Player } = await import('/sdk/player.mjs');
@@ -36,6 +36,7 @@ const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composed
   player.on('error', (e) => window.__errors.push(e.code + ': ' + e.message));
   const video = player.videoElement;
   video.muted = true;
+  Object.assign(video, videoProps);
   video.style.width = '640px';
   document.body.append(video);
   (${VIEWER_DECODER_SCRIPT})(video, mappings, composedWidth);
@@ -56,10 +57,12 @@ export async function openViewer(
   hlsConfig: Record<string, unknown>,
   mappings: TileMapping[],
   composedWidth: number,
+  /** set on the player's <video> before it plays, e.g. {preservesPitch: false} */
+  videoProps: Record<string, unknown> = {},
 ): Promise<LoggedPage> {
   const page = await newPage(browser);
   await page.goto(`${base}/healthz`);
-  const args = [token, JSON.stringify(hlsConfig), mappings, composedWidth].map((a) => JSON.stringify(a)).join(', ');
+  const args = [token, JSON.stringify(hlsConfig), mappings, composedWidth, videoProps].map((a) => JSON.stringify(a)).join(', ');
   await page.evaluate(`(${VIEWER_SCRIPT})(${args})`);
   return page;
 }
