@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, type Browser, type LoggedPage } from './support/browser.js';
 import { callbackReceiver } from './support/callback-receiver.js';
-import { firstFrameRgb, meanLuma, probe, readPlaylist, standalone, streamDir, type Playlist } from './support/hls.js';
+import { audioPackets, firstFrameRgb, meanLuma, probe, readPlaylist, standalone, streamDir, type Playlist } from './support/hls.js';
 import { mediaProcesses, processesMatching } from './support/processes.js';
 import { api, eventually, startServer, type RunningServer, endRunningProcessors } from './support/server.js';
 import { videoToken } from './support/signaling.js';
@@ -115,6 +115,15 @@ describe('MediaProcessor video-composer-v1', () => {
       expect(Math.abs(duration - SEGMENT) / SEGMENT, `${seg.uri} lasts ${duration} s\n${playlist.text}`).toBeLessThanOrEqual(0.1);
       expect(Math.abs(seg.duration - duration), 'EXTINF').toBeLessThan(0.05);
     }
+
+    // the audio is continuous: every AAC frame (1024 samples) starts where the one before it
+    // ended, within and across segments. Holes in the recorder's audio would put a player's
+    // audio clock behind its buffer until its decoded audio ran dry (ffmpeg-args.ts)
+    const audio = (await Promise.all(playlist.segments.slice(1, 5).map((seg) => audioPackets(standalone(dir, seg))))).flat();
+    expect(audio.length).toBeGreaterThan(100); // ~47 frames per second
+    const holes = audio.slice(1).filter((p, i) => p.pts !== audio[i]!.pts + 1024).map((p, i) => `${audio[i]!.pts} → ${p.pts}`);
+    expect(holes, 'audio frames that do not follow on').toEqual([]);
+    expect(audio.every((p) => p.duration === 1024)).toBe(true);
 
     // a sampled frame shows two non-black tiles on the background (2 tiles side by side)
     const W = 320;

@@ -9,6 +9,7 @@ describe('ffmpegArgs', () => {
     const args = ffmpegArgs({ ...base, videoCodec: 'h264' });
     expect(after(args, '-c:v')).toBe('copy');
     expect(after(args, '-c:a')).toBe('aac');
+    expect(after(args, '-af')).toBe('aresample=async=1'); // holes in the recorder's audio filled, so samples match timestamps
     expect(after(args, '-b:a')).toBe('128k');
     expect(after(args, '-i')).toBe('pipe:0');
     expect(after(args, '-movflags')).toBe('+frag_keyframe+empty_moov+default_base_moof');

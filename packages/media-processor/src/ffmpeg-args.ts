@@ -7,7 +7,13 @@
  *   target, and copying costs ffmpeg almost nothing (FACTS: ~0.035 cores).
  * - VP8 recordings (Chromium without H.264 in MediaRecorder) are re-encoded with libx264,
  *   keyframes forced at the segment target.
- * - Audio is always re-encoded to AAC (MediaRecorder cannot record AAC).
+ * - Audio is always re-encoded to AAC (MediaRecorder cannot record AAC), made continuous first:
+ *   the recorder's audio has holes (its timestamps ran up to ~0.25 s ahead of its samples
+ *   within seconds, measured in the glass-to-glass bench: Chromium's "Large timestamp gap
+ *   detected"). A player's audio clock counts samples, so each hole put the viewer's play
+ *   head further behind the audio it had buffered: its decoded audio ran out (an underflow,
+ *   a stall) while `buffered` still showed 0.3–0.6 s. `aresample=async=1` fills holes with
+ *   silence and trims overlaps, so samples and timestamps agree.
  */
 import type { ComposerVideoCodec } from '@onair/protocol';
 
@@ -82,6 +88,7 @@ export function ffmpegArgs(input: FfmpegArgsInput): string[] {
     '-map', '0:v:0',
     '-map', '0:a:0?',
     ...video,
+    '-af', 'aresample=async=1',
     '-c:a', 'aac',
     '-b:a', `${input.audioKbps}k`,
     '-ar', '48000',

@@ -87,6 +87,12 @@ export async function probe(file: string): Promise<ProbedSegment> {
   return { streams: JSON.parse(s).streams, video, videoDuration };
 }
 
+/** The audio packets of `file` in decode order: pts and duration in the stream's time base (1/sample rate for AAC in MP4). */
+export async function audioPackets(file: string): Promise<{ pts: number; duration: number }[]> {
+  const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'packet=pts,duration', '-of', 'json', file]);
+  return ((JSON.parse(stdout).packets ?? []) as { pts: string; duration: string }[]).map((p) => ({ pts: Number(p.pts), duration: Number(p.duration) }));
+}
+
 /** The first video frame of `file`, scaled to w×h, as RGB bytes. */
 export async function firstFrameRgb(file: string, w: number, h: number): Promise<Buffer> {
   const { stdout } = await run(

@@ -8,8 +8,10 @@
  * (glass-to-glass bench, BENCHMARKS.md): left alone, a first short stall was followed within
  * 0.5–1.7 s by a second one that lasted until the flush; flushed at once, stalls came alone.
  * So the player seeks to where the play head already is (Chromium's FlushBuffers resets the
- * queue) as soon as a stall with media buffered has lasted `afterMs`; that costs one decoder
- * preroll. Pure.
+ * queue, and re-bases its audio clock on the stream's timestamps) as soon as a stall with
+ * media buffered has lasted `afterMs`; that costs one decoder preroll. Most such stalls came
+ * from holes in the stream's audio, which onair's packaging now fills (media-processor
+ * ffmpeg-args.ts); this is the defence for streams from elsewhere and for slow decoders. Pure.
  */
 export interface StallFlushInput {
   /** ms since the element reported `waiting` (null: it is playing) */
