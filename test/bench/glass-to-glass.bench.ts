@@ -23,8 +23,11 @@
  * Env: ONAIR_G2G_SECONDS (window, default 60), ONAIR_G2G_SETTLE_SECONDS (default 5),
  * ONAIR_G2G_TUNED (JSON array of [name, hlsConfig, videoProps?] of extra rows on the low latency
  * stream, e.g. [["1.2 s", {"liveSyncDuration": 1.2}], ["pitch", {}, {"preservesPitch": false}]];
- * videoProps are set on the player's <video>), ONAIR_G2G_TRACE (a file: every row's samples,
- * states and a 250 ms trace of the player's latency, target, buffer and playback rate, as JSON).
+ * videoProps are set on the player's <video>), ONAIR_G2G_VIEWER_CPU_SHARE (diagnostic: the viewers
+ * in their own Chromium with this many times the default CPU weight, support/cpu-favour.ts;
+ * root only), ONAIR_G2G_TRACE (a file: every row's samples,
+ * states, a 250 ms trace of the player's latency, target, buffer and playback rate, and
+ * Chromium's media log of its page, as JSON).
  *
  * `npm run bench -- test/bench/glass-to-glass.bench.ts`
  */
@@ -39,6 +42,8 @@ import { twilio, twilioClient } from '../e2e/support/twilio-client.js';
 import { tileMappings } from './support/clock-pattern.js';
 import { openClockSender, openViewer, readViewer, type ViewerSnapshot } from './support/glass-to-glass-pages.js';
 import { report, type ViewerRow } from './support/glass-to-glass-report.js';
+import { favourCpu } from './support/cpu-favour.js';
+import { recordMediaLog, type MediaLogEntry } from './support/media-log.js';
 import { machineCpu } from './support/proc-usage.js';
 
 const SECONDS = Number(process.env.ONAIR_G2G_SECONDS ?? 60);
@@ -75,21 +80,33 @@ const opts = { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 };
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
+/** the viewers' own browser, with a larger CPU share, when ONAIR_G2G_VIEWER_CPU_SHARE is set (else `browser`) */
+let viewerBrowser: Browser | undefined;
+let releaseViewerCpu: (() => void) | undefined;
+const VIEWER_CPU_SHARE = process.env.ONAIR_G2G_VIEWER_CPU_SHARE ? Number(process.env.ONAIR_G2G_VIEWER_CPU_SHARE) : undefined;
 let browserVersion = '';
 const rows: ViewerRow[] = [];
 /** the low latency viewer once the stall has been watched (ONAIR_G2G_TRACE) */
 let afterStall: ViewerSnapshot | undefined;
 const notes: string[] = [];
+/** Chromium's media log of each row's page (ONAIR_G2G_TRACE) */
+const mediaLogs = new Map<string, MediaLogEntry[]>();
 const load: { before: number[]; after: number[]; machineCores?: number } = { before: [], after: [] };
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ env: { ONAIR_COMPOSER_STANDBY: '1' } }), launchBrowser()]);
+  [server, browser, viewerBrowser] = await Promise.all([
+    startServer({ env: { ONAIR_COMPOSER_STANDBY: '1' } }),
+    launchBrowser(),
+    VIEWER_CPU_SHARE === undefined ? undefined : launchBrowser({ fakeMedia: false }),
+  ]);
+  if (viewerBrowser && VIEWER_CPU_SHARE !== undefined) releaseViewerCpu = favourCpu(viewerBrowser.process()!.pid!, VIEWER_CPU_SHARE);
+  viewerBrowser ??= browser;
   browserVersion = await browser.version();
 }, 60_000);
 
 afterAll(async () => {
   if (process.env.ONAIR_G2G_TRACE) {
-    const trace = rows.map((r) => ({ name: r.name, windowStart: r.windowStart, windowEnd: r.windowEnd, after: r.after }));
+    const trace = rows.map((r) => ({ name: r.name, windowStart: r.windowStart, windowEnd: r.windowEnd, after: r.after, mediaLog: mediaLogs.get(r.name) }));
     if (afterStall) trace.push({ name: 'stall', windowStart: rows.find((r) => r.name === LATE[1]![0])?.windowEnd ?? 0, windowEnd: Date.now(), after: afterStall });
     writeFileSync(process.env.ONAIR_G2G_TRACE, JSON.stringify(trace));
   }
@@ -106,6 +123,8 @@ afterAll(async () => {
       notes,
     }),
   );
+  if (viewerBrowser !== browser) await viewerBrowser?.close().catch(() => undefined);
+  releaseViewerCpu?.();
   await browser?.close().catch(() => undefined);
   if (server) {
     const stopped = await Promise.race([server.stop().then(() => true), sleep(15_000).then(() => false)]);
@@ -204,7 +223,9 @@ async function run(): Promise<void> {
     const props = videoProps ? `, <video> ${JSON.stringify(videoProps)}` : '';
     const r: ViewerRow = { name, config: `${mode} streamer, hlsConfig ${JSON.stringify(config)}${props}`, t0, from, windowStart: 0, windowEnd: 0 };
     rows.push(r);
-    return { r, page: await openViewer(b, s.url, token, config, mappings, WIDTH, videoProps) };
+    const page = await openViewer(viewerBrowser!, s.url, token, config, mappings, WIDTH, videoProps);
+    if (process.env.ONAIR_G2G_TRACE) mediaLogs.set(name, await recordMediaLog(page));
+    return { r, page };
   };
   const t0 = Date.now();
   const processor = await client.media.v1.mediaProcessor.create({
@@ -253,6 +274,7 @@ async function run(): Promise<void> {
     load.after = loadavg();
     load.machineCores = busy / measured;
     const draws = (await sender.evaluate('window.__draws')) as number;
+    if (VIEWER_CPU_SHARE !== undefined) notes.push(`viewers in their own Chromium, in a cgroup with ${VIEWER_CPU_SHARE}× the default CPU weight (diagnostic)`);
     notes.push(`sender canvas redraws over the whole run: ${draws}; processor ${processor.sid}, streamers ${JSON.stringify(streamers)}`);
   } catch (err) {
     const message = (err as Error).message.split('\n')[0]!;
