@@ -405,6 +405,8 @@ describe('live edge, stalls and EXT-X-ENDLIST (test source)', () => {
     // up, as hls.js does at 1.5x, would win back at most 1.5 s in these 3 s)
     await eventually(async () => ((await latency()) ?? Infinity) < behind - 4, 3_000, 200);
     expect(await page.evaluate('window.player.state')).toBe('playing');
+    // the jump was a seek (the element waited for it), not a stall: no rebuffering event
+    expect(await page.evaluate('window.__rebuffering')).toBe(0);
   }, 90_000);
 
   test('a network stall goes buffering (rebuffering event), then back to playing near the edge', async () => {

@@ -257,7 +257,9 @@ export class Player extends TypedEmitter<PlayerEventCallbacks> {
     } else {
       this.#stopCatchUp();
     }
-    if (next === PlayerState.Buffering) this.emit(PlayerEvent.Rebuffering);
+    // a seek (the player's own jump to the live edge, or the application's) waits for media too,
+    // but is not a stall: analytics count rebuffers, not seeks
+    if (next === PlayerState.Buffering && !this.#video.seeking) this.emit(PlayerEvent.Rebuffering);
     if (next === PlayerState.Ended) this.#abort.abort(); // the last frame stays until disconnect()
     this.emit(PlayerEvent.StateChanged, next);
   }

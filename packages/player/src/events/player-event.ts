@@ -13,7 +13,7 @@ export enum PlayerEvent {
   DurationChanged = 'durationChanged',
   /** `({width, height})` of the decoded video */
   VideoSizeChanged = 'videoSizeChanged',
-  /** `()` — playback stalled after it had been playing */
+  /** `()` — playback stalled after it had been playing (not the wait that follows a seek) */
   Rebuffering = 'rebuffering',
   /** `(error)` — a coded {@link PlayerError} */
   Error = 'error',
