@@ -1,6 +1,7 @@
 /**
- * A stall with the media already buffered: the browser's decoders fell behind (a busy
- * machine), not the network. Chromium then doubles the audio it wants decoded ahead before it
+ * A stall with the media already buffered: not the network, but the browser's audio running
+ * dry ahead of `buffered` (a decoder that fell behind, or audio whose timestamps run ahead of
+ * its samples, see below). Chromium then doubles the audio it wants decoded ahead before it
  * plays again (AudioRendererAlgorithm::IncreasePlaybackThreshold: 200 ms, 400 ms, … up to 3 s)
  * and keeps the larger queue until the next seek. On a live stream that is 0.5–1 s behind the
  * edge, a queue larger than the buffer means waiting for the network to deliver it: each
