@@ -7,27 +7,13 @@
  * the group. Needs root and a cgroup v1 `cpu` hierarchy at /sys/fs/cgroup/cpu; throws
  * otherwise. Benchmark diagnostics only.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { descendants } from '../../e2e/support/processes.js';
 
 const CPU_ROOT = '/sys/fs/cgroup/cpu';
 /** the weight of a task at nice 0, and of the root group */
 const DEFAULT_SHARES = 1024;
-
-/** `pid` and all its descendants now. */
-export function processTree(pid: number): number[] {
-  const out = [pid];
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let children = '';
-    try {
-      children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    for (const child of children.trim().split(/\s+/).filter(Boolean).map(Number)) out.push(...processTree(child));
-  }
-  return out;
-}
 
 /**
  * Moves `pid`'s tree into a new cgroup with `factor` × the default CPU weight. The returned
@@ -38,7 +24,7 @@ export function favourCpu(pid: number, factor: number): () => void {
   const dir = join(CPU_ROOT, `onair-bench-${pid}`);
   mkdirSync(dir);
   writeFileSync(join(dir, 'cpu.shares'), String(Math.round(DEFAULT_SHARES * factor)));
-  for (const p of processTree(pid)) {
+  for (const p of [pid, ...descendants(pid).map((d) => d.pid)]) {
     try {
       writeFileSync(join(dir, 'cgroup.procs'), String(p));
     } catch {
