@@ -18,6 +18,9 @@ export interface Metrics {
   playbackViewers: Gauge<'streamer'>;
   /** playback requests refused, by error code */
   playbackRefusals: Counter<'code'>;
+  /** status callbacks refused by destination (loopback, private, ...) and dropped (queue-full, invalid, closed) */
+  callbacksRefused: Counter<'reason'>;
+  callbacksDropped: Counter<'reason'>;
   /** where the `onair_playback_held_requests` gauge reads from at scrape time (the playback origin sets it) */
   playbackHeld: { requests: () => number };
 }
@@ -114,7 +117,20 @@ export function createMetrics(store: Store): Metrics {
       this.set(playbackHeld.requests());
     },
   });
+  const callbacksRefused = new Counter({
+    name: 'onair_callbacks_refused_total',
+    help: 'Status callbacks not sent because their destination is not a public address (nor in ONAIR_CALLBACK_ALLOW), by range',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const callbacksDropped = new Counter({
+    name: 'onair_callbacks_dropped_total',
+    help: 'Status callbacks dropped without delivery: queue-full (the oldest of a full queue), invalid, closed',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   return {
+    callbacksRefused, callbacksDropped,
     registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning, recordingsFinished,
     playbackViewers, playbackRefusals, playbackHeld,
   };

@@ -11,6 +11,7 @@ import { finalizeRecording, resolveFfmpegPath } from '@onair/media-processor';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { CallbackAllowList } from './callbacks/allow-list.js';
 import { StatusCallbackSender } from './callbacks/sender.js';
 import type { Credentials } from './config/credentials.js';
 import { TypedEmitter } from './events.js';
@@ -57,6 +58,8 @@ export interface OnairServerOptions {
   composerStandby?: number | undefined;
   /** playback origin: retention, viewer limit, session idle timeout */
   playback?: PlaybackSettings;
+  /** what status callbacks may reach besides public addresses (default: nothing else) */
+  callbackAllow?: CallbackAllowList;
 }
 
 export class OnairServer {
@@ -79,7 +82,7 @@ export class OnairServer {
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
     this.store = opts.store ?? SqliteStore.open(join(opts.dataDir, 'onair.sqlite'));
-    this.callbacks = new StatusCallbackSender({ authToken: opts.credentials.authToken, logger });
+    this.callbacks = new StatusCallbackSender({ authToken: opts.credentials.authToken, logger, allow: opts.callbackAllow });
     this.events = new TypedEmitter<ServerEvents>((event, err) =>
       logger.error({ err, event }, 'event listener failed'),
     );
@@ -103,6 +106,8 @@ export class OnairServer {
     this.events.on('roomEnded', (room) => this.roomServer.closeRoom(room.sid));
     const streamers = new PlayerStreamerService(this.ctx);
     const metrics = createMetrics(this.store);
+    this.callbacks.events.on('refused', (reason) => metrics.callbacksRefused.inc({ reason }));
+    this.callbacks.events.on('dropped', (reason) => metrics.callbacksDropped.inc({ reason }));
     this.composer = new ComposerRunner({
       metrics,
       dataDir: opts.dataDir,

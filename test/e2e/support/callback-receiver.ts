@@ -1,4 +1,4 @@
-/** A real HTTP server on 127.0.0.1 that records status callbacks. */
+/** A real HTTP server (on 127.0.0.1 unless told otherwise) that records status callbacks and counts TCP connections. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,8 +9,9 @@ export interface ReceivedCallback {
   params: Record<string, string>;
 }
 
-export async function callbackReceiver() {
+export async function callbackReceiver(host = '127.0.0.1') {
   const received: ReceivedCallback[] = [];
+  let connections = 0;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -21,11 +22,15 @@ export async function callbackReceiver() {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // every accepted TCP connection, whether or not a request follows
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, host, r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hooks`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/hooks`,
+    port,
     received,
+    connections: () => connections,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

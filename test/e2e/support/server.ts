@@ -38,8 +38,9 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? newDataDir();
-  // no standby Chromium unless a test asks for one (ONAIR_COMPOSER_STANDBY): most servers run no composer
-  const env: Record<string, string | undefined> = { ...process.env, ONAIR_COMPOSER_STANDBY: '0', ...opts.env };
+  // no standby Chromium unless a test asks for one (ONAIR_COMPOSER_STANDBY): most servers run no composer;
+  // status callbacks may reach the tests' receivers on loopback unless a test says otherwise (ONAIR_CALLBACK_ALLOW)
+  const env: Record<string, string | undefined> = { ...process.env, ONAIR_COMPOSER_STANDBY: '0', ONAIR_CALLBACK_ALLOW: '127.0.0.0/8', ...opts.env };
   for (const k of ['ONAIR_PORT', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
     if (!opts.env?.[k]) delete env[k];
   }

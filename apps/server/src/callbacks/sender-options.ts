@@ -1,5 +1,8 @@
 /** Options of `StatusCallbackSender`, their one defaults object, and their validation (once, at construction). */
 import type { Logger } from 'pino';
+import { EMPTY_ALLOW_LIST, type CallbackAllowList } from './allow-list.js';
+import { DestinationPolicy } from './destination-policy.js';
+import { guardedFetch } from './guarded-fetch.js';
 
 export interface StatusCallbackSenderOptions {
   authToken: string;
@@ -12,7 +15,19 @@ export interface StatusCallbackSenderOptions {
   maxDelayMs?: number;
   /** Per-attempt timeout (until response headers arrive). Default 10000. */
   timeoutMs?: number;
-  /** Injectable fetch. Default: `globalThis.fetch`, looked up at call time. */
+  /**
+   * Destinations reachable besides public addresses (`ONAIR_CALLBACK_ALLOW`). Default: none,
+   * so loopback, private, link-local, CGNAT, multicast and reserved addresses are refused.
+   */
+  allow?: CallbackAllowList;
+  /** Callbacks held at once (queued, in flight or waiting for a retry); past it the oldest is dropped. Default 1000. */
+  maxQueued?: number;
+  /** Deliveries attempted at the same time. Default 8. */
+  concurrency?: number;
+  /**
+   * Injectable transport, for tests only: it replaces the guarded client, so `allow` no longer
+   * applies. Default: {@link guardedFetch} with a policy built from `allow`.
+   */
   fetch?: typeof fetch;
   /** Default 'onair-status-callback/1'. */
   userAgent?: string;
@@ -25,16 +40,21 @@ export const DEFAULTS = Object.freeze({
   maxDelayMs: 30_000,
   timeoutMs: 10_000,
   userAgent: 'onair-status-callback/1',
-  fetch: ((input, init) => globalThis.fetch(input, init)) as typeof fetch,
+  allow: EMPTY_ALLOW_LIST,
+  maxQueued: 1000,
+  concurrency: 8,
 });
 
 export type ResolvedOptions = Required<StatusCallbackSenderOptions>;
 
 /** Merges `options` over {@link DEFAULTS} (undefined values count as unset) and validates the result. */
 export function resolveSenderOptions(options: StatusCallbackSenderOptions): ResolvedOptions {
+  const given = withoutUndefined(options);
+  const allow = given.allow ?? DEFAULTS.allow;
   const merged: ResolvedOptions = {
     ...DEFAULTS,
-    ...withoutUndefined(options),
+    ...given,
+    fetch: given.fetch ?? guardedFetch(new DestinationPolicy(allow)),
     authToken: options.authToken,
     logger: options.logger,
   };
@@ -50,7 +70,9 @@ function validateOptions(o: ResolvedOptions): void {
   if (typeof o.authToken !== 'string') throw new TypeError('authToken must be a string');
   if (o.logger === undefined || o.logger === null) throw new TypeError('logger is required');
   if (typeof o.fetch !== 'function') throw new TypeError('fetch must be a function');
-  if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError('maxAttempts must be an integer >= 1');
+  for (const key of ['maxAttempts', 'maxQueued', 'concurrency'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) throw new RangeError(`${key} must be an integer >= 1`);
+  }
   for (const key of ['baseDelayMs', 'maxDelayMs'] as const) {
     if (!Number.isFinite(o[key]) || o[key] < 0) throw new RangeError(`${key} must be a finite number >= 0`);
   }

@@ -4,6 +4,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { pino } from 'pino';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseCallbackAllow } from './allow-list.js';
 import { DEFAULTS, StatusCallbackSender, type StatusCallbackSenderOptions } from './sender.js';
 import { callbackTimestamp } from './timestamp.js';
 
@@ -79,6 +80,8 @@ function newSender(overrides: Partial<StatusCallbackSenderOptions> = {}) {
   const sender = new StatusCallbackSender({
     authToken,
     logger: logs.logger,
+    // the test servers listen on loopback, which status callbacks may not reach by default
+    allow: parseCallbackAllow('127.0.0.0/8'),
     baseDelayMs: 5,
     maxDelayMs: 20,
     timeoutMs: 5000,
@@ -130,7 +133,7 @@ describe('StatusCallbackSender: wire format', () => {
     expect(twilio.validateRequest(authToken, signature, fullUrl, { ...received, RoomStatus: 'completed' })).toBe(false);
     expect(twilio.validateRequest('wrong-token', signature, fullUrl, received)).toBe(false);
 
-    expect(sender.stats).toEqual({ sent: 1, failed: 0, retried: 0, pending: 0, dropped: 0 });
+    expect(sender.stats).toEqual({ sent: 1, failed: 0, retried: 0, pending: 0, dropped: 0, refused: 0 });
     const delivered = logs.lines().find((l) => l['msg'] === 'status callback delivered');
     expect(delivered).toMatchObject({ url: `${base}/hooks/room`, event: 'room-created', attempt: 1, status: 204 });
     expectNoSecrets(logs.raw(), [authToken, signature, 'tenant=acme', '?']);
@@ -262,6 +265,8 @@ describe('StatusCallbackSender: asynchrony and close()', () => {
     await sender.close(50);
 
     expect(sender.stats).toMatchObject({ sent: 0, failed: 1, pending: 0 });
+    // an attempt written just before the deadline may still be arriving: let it land, then count
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const seen = requests.length;
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(requests.length).toBe(seen);
@@ -296,7 +301,7 @@ describe('StatusCallbackSender: asynchrony and close()', () => {
     const { sender } = newSender();
     await sender.close(60_000); // must not arm a deadline timer that outlives close()
     await sender.close();
-    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 0 });
+    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 0, refused: 0 });
   });
 
   it('send() after close() is logged and dropped', async () => {
@@ -308,7 +313,7 @@ describe('StatusCallbackSender: asynchrony and close()', () => {
     for (let i = 0; i < 20; i++) await tick();
 
     expect(requests).toHaveLength(0);
-    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 1 });
+    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 1, refused: 0 });
     const dropped = logs.lines().find((l) => l['msg'] === 'status callback dropped');
     expect(dropped).toMatchObject({ url: `${base}/late`, event: 'room-ended', reason: 'sender closed' });
     expectNoSecrets(logs.raw(), ['secret=1']);
@@ -326,7 +331,7 @@ describe('StatusCallbackSender: retries', () => {
     await sender.close();
 
     expect(requests).toHaveLength(3);
-    expect(sender.stats).toEqual({ sent: 1, failed: 0, retried: 2, pending: 0, dropped: 0 });
+    expect(sender.stats).toEqual({ sent: 1, failed: 0, retried: 2, pending: 0, dropped: 0, refused: 0 });
     const signatures = new Set(requests.map((r) => header(r, 'x-twilio-signature')));
     const tokens = new Set(requests.map((r) => header(r, 'i-twilio-idempotency-token')));
     expect(signatures.size).toBe(1);
@@ -344,7 +349,7 @@ describe('StatusCallbackSender: retries', () => {
     sender.send({ url: `${base}/bad`, method: 'POST', params: { StatusCallbackEvent: 'room-created' } });
     await sender.close();
     expect(requests).toHaveLength(1);
-    expect(sender.stats).toEqual({ sent: 0, failed: 1, retried: 0, pending: 0, dropped: 0 });
+    expect(sender.stats).toEqual({ sent: 0, failed: 1, retried: 0, pending: 0, dropped: 0, refused: 0 });
     const rejected = logs.lines().find((l) => l['msg'] === 'status callback rejected; not retrying');
     expect(rejected).toMatchObject({ url: `${base}/bad`, event: 'room-created', attempt: 1, status: 400 });
   });
@@ -386,7 +391,7 @@ describe('StatusCallbackSender: retries', () => {
     await sender.close();
 
     expect(fetch).toHaveBeenCalledTimes(3);
-    expect(sender.stats).toEqual({ sent: 0, failed: 1, retried: 2, pending: 0, dropped: 0 });
+    expect(sender.stats).toEqual({ sent: 0, failed: 1, retried: 2, pending: 0, dropped: 0, refused: 0 });
     const gaveUp = logs.lines().find((l) => l['msg'] === 'status callback failed; giving up');
     expect(gaveUp).toMatchObject({ attempt: 3, error: 'ECONNREFUSED' });
   });
@@ -438,7 +443,7 @@ describe('StatusCallbackSender: validation and robustness', () => {
     sender.send({ url: 'https://example.test/x?token=hunter2', method: 'PUT' as 'POST', params: {} });
     await sender.close();
     expect(fetch).not.toHaveBeenCalled();
-    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 4 });
+    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 4, refused: 0 });
     const drops = logs.lines().filter((l) => l['msg'] === 'status callback dropped');
     expect(drops.map((l) => l['reason'])).toEqual([
       'unsupported protocol ftp:',
@@ -508,6 +513,112 @@ describe('StatusCallbackSender: validation and robustness', () => {
     const stats = sender.stats;
     expect(Object.isFrozen(stats)).toBe(true);
     expect(sender.stats).not.toBe(stats);
+  });
+});
+
+describe('StatusCallbackSender: destinations', () => {
+  it('by default a loopback destination is refused: never connected to, not retried, logged without secrets, reported', async () => {
+    const { base, requests } = await startServer(reply(200));
+    let connections = 0;
+    servers[servers.length - 1]!.on('connection', () => connections++);
+    const { sender, logs } = newSender({ allow: undefined, maxAttempts: 5 });
+    const refused: string[] = [];
+    sender.events.on('refused', (reason) => refused.push(reason));
+
+    sender.send({ url: `${base}/hooks?token=hunter2`, method: 'POST', params: { StatusCallbackEvent: 'room-created' } });
+    await sender.close();
+
+    expect(connections).toBe(0);
+    expect(requests).toHaveLength(0);
+    expect(sender.stats).toEqual({ sent: 0, failed: 0, retried: 0, pending: 0, dropped: 0, refused: 1 });
+    expect(refused).toEqual(['loopback']);
+    const line = logs.lines().find((l) => String(l['msg']).startsWith('status callback refused'));
+    expect(line).toMatchObject({ level: 40, url: `${base}/hooks`, event: 'room-created', reason: 'loopback', address: '127.0.0.1', attempt: 1 });
+    expectNoSecrets(logs.raw(), ['hunter2', authToken]);
+  });
+
+  it('the allow list opens a destination', async () => {
+    const { base, requests } = await startServer(reply(204));
+    const { sender } = newSender({ allow: parseCallbackAllow('127.0.0.1/32') });
+    sender.send({ url: `${base}/hooks`, method: 'POST', params: {} });
+    await sender.close();
+    expect(requests).toHaveLength(1);
+    expect(sender.stats).toMatchObject({ sent: 1, refused: 0 });
+  });
+});
+
+describe('StatusCallbackSender: a bounded queue', () => {
+  it('holds at most maxQueued callbacks: a new one past it drops the oldest waiting one, counted and logged', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { base, requests } = await startServer(async (req, res) => {
+      if (req.n === 1) await gate;
+      res.writeHead(204).end();
+    });
+    const { sender, logs } = newSender({ maxQueued: 3, concurrency: 1 });
+    const dropped: string[] = [];
+    sender.events.on('dropped', (reason) => dropped.push(reason));
+
+    const send = (n: number) =>
+      sender.send({ url: `${base}/q${n}?secret=s${n}`, method: 'POST', params: { SequenceNumber: String(n), StatusCallbackEvent: 'room-created' } });
+    send(1);
+    await vi.waitFor(() => expect(requests).toHaveLength(1)); // #1 is in flight, held by the receiver
+    send(2);
+    send(3);
+    expect(sender.stats.pending).toBe(3);
+    send(4); // full: #2, the oldest not in flight, goes
+    send(5); // and then #3
+    expect(sender.stats).toMatchObject({ pending: 3, dropped: 2 });
+    expect(dropped).toEqual(['queue-full', 'queue-full']);
+
+    release();
+    await sender.close();
+    expect(requests.map((r) => new URLSearchParams(r.body).get('SequenceNumber'))).toEqual(['1', '4', '5']);
+    expect(sender.stats).toEqual({ sent: 3, failed: 0, retried: 0, pending: 0, dropped: 2, refused: 0 });
+    const drops = logs.lines().filter((l) => l['msg'] === 'status callback dropped');
+    expect(drops.map((l) => [l['url'], l['reason']])).toEqual([
+      [`${base}/q2`, 'queue full'],
+      [`${base}/q3`, 'queue full'],
+    ]);
+    expectNoSecrets(logs.raw(), ['secret=']);
+  });
+
+  it('a callback waiting for its retry counts as held, and is dropped first when it is the oldest', async () => {
+    const { base, requests } = await startServer((req, res) => {
+      res.writeHead(req.url.startsWith('/down') ? 503 : 204).end();
+    });
+    const { sender } = newSender({ maxQueued: 1, baseDelayMs: 10_000, maxDelayMs: 10_000 });
+    sender.send({ url: `${base}/down`, method: 'POST', params: {} });
+    await vi.waitFor(() => expect(requests).toHaveLength(1)); // failed once, now waiting 10 s for its retry
+    sender.send({ url: `${base}/up`, method: 'POST', params: {} });
+    await sender.close();
+    expect(requests.map((r) => r.url)).toEqual(['/down', '/up']);
+    expect(sender.stats).toEqual({ sent: 1, failed: 0, retried: 0, pending: 0, dropped: 1, refused: 0 });
+  });
+
+  it('attempts at most `concurrency` deliveries at once', async () => {
+    let open = 0;
+    let peak = 0;
+    const { base, requests } = await startServer(async (_req, res) => {
+      open++;
+      peak = Math.max(peak, open);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open--;
+      res.writeHead(204).end();
+    });
+    const { sender } = newSender({ concurrency: 3 });
+    for (let i = 0; i < 12; i++) sender.send({ url: `${base}/c`, method: 'POST', params: { SequenceNumber: String(i) } });
+    expect(sender.stats.pending).toBe(12);
+    await sender.close();
+    expect(requests).toHaveLength(12);
+    expect(peak).toBe(3);
+  });
+
+  it('has sensible defaults and refuses a zero bound', () => {
+    expect(DEFAULTS).toMatchObject({ maxQueued: 1000, concurrency: 8 });
+    const logger = captureLogs().logger;
+    expect(() => new StatusCallbackSender({ authToken, logger, maxQueued: 0 })).toThrow(RangeError);
+    expect(() => new StatusCallbackSender({ authToken, logger, concurrency: 0 })).toThrow(RangeError);
   });
 });
 

@@ -1,16 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { TypedEmitter } from '@onair/protocol';
 import type { Logger } from 'pino';
-import { fullJitterDelayMs, parseRetryAfterMs } from './backoff.js';
+import { attemptDelivery, type AttemptOutcome } from './attempt.js';
+import { fullJitterDelayMs } from './backoff.js';
+import type { RefusalReason } from './destination-policy.js';
 import { resolveSenderOptions, type ResolvedOptions, type StatusCallbackSenderOptions } from './sender-options.js';
-import { twilioSignature } from './signature.js';
+import { describeError, eventOf, safeLogUrl, signedRequest, type SignedRequest, type StatusCallback } from './signed-request.js';
 
 export { DEFAULTS, type StatusCallbackSenderOptions } from './sender-options.js';
-
-export interface StatusCallback {
-  url: string;
-  method: 'POST' | 'GET';
-  params: Record<string, string>;
-}
+export type { StatusCallback } from './signed-request.js';
 
 export interface StatusCallbackStats {
   /** Callbacks delivered (2xx/3xx). */
@@ -21,45 +18,53 @@ export interface StatusCallbackStats {
   retried: number;
   /** Callbacks queued, in flight, or waiting for a retry. */
   pending: number;
-  /** Callbacks refused without any attempt (invalid URL/method, or send() after close()). */
+  /** Callbacks dropped without delivery: invalid URL/method, send() after close(), or the oldest of a full queue. */
   dropped: number;
+  /** Callbacks whose destination the policy refused (never connected to, never retried). */
+  refused: number;
 }
+
+/** Why a callback was dropped (the `reason` label of `onair_callbacks_dropped_total`). */
+export type DropReason = 'invalid' | 'closed' | 'queue-full';
+
+export type StatusCallbackSenderEvents = {
+  /** A callback's destination resolved only to refused addresses; it was not sent. */
+  refused: (reason: RefusalReason) => void;
+  /** A callback was dropped without delivery. */
+  dropped: (reason: DropReason) => void;
+};
 
 interface Job {
-  /** Exact URL fetched and signed (GET: with params appended to the query). */
-  requestUrl: string;
-  /** origin + pathname: the only form of the URL that is ever logged. */
-  logUrl: string;
-  event: string | undefined;
-  init: { method: 'POST' | 'GET'; headers: Record<string, string>; body?: string };
-}
-
-type AttemptOutcome =
-  | { kind: 'delivered'; status: number }
-  | { kind: 'rejected'; status: number }
-  | { kind: 'retryable'; status?: number; error?: string; retryAfterMs?: number }
-  | { kind: 'aborted' };
-
-interface Sleeper {
-  timer: NodeJS.Timeout;
-  resolve: (completed: boolean) => void;
+  readonly request: SignedRequest;
+  /** attempts started so far */
+  attempts: number;
+  state: 'queued' | 'active' | 'waiting';
+  /** aborts the attempt in flight when the job is dropped or abandoned */
+  readonly cancel: AbortController;
+  /** the backoff timer while waiting for a retry */
+  timer?: NodeJS.Timeout;
 }
 
 /**
  * Fire-and-forget delivery of Twilio-style status callbacks, signed with
  * `X-Twilio-Signature`, retried with exponential backoff on transient failures.
+ *
+ * A bounded queue: at most `maxQueued` callbacks are held (queued, in flight or waiting to
+ * retry), `concurrency` of them attempted at once; a new one past the bound drops the
+ * oldest. Destinations are checked at connect time (see `guarded-fetch.ts`).
  */
 export class StatusCallbackSender {
+  readonly events = new TypedEmitter<StatusCallbackSenderEvents>();
   private readonly options: ResolvedOptions;
   private readonly log: Logger;
-  private readonly inflight = new Set<Promise<void>>();
-  private readonly sleepers = new Set<Sleeper>();
-  /** Aborted when the close() deadline passes: cancels in-flight attempts. */
-  private readonly shutdown = new AbortController();
-  private readonly counters = { sent: 0, failed: 0, retried: 0, dropped: 0 };
+  /** every job held, oldest first (a Set keeps insertion order) */
+  private readonly jobs = new Set<Job>();
+  private readonly ready: Job[] = [];
+  private active = 0;
+  private readonly counters = { sent: 0, failed: 0, retried: 0, dropped: 0, refused: 0 };
   private closed = false;
-  private drained = false;
   private closePromise: Promise<void> | undefined;
+  private whenIdle: (() => void) | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private deadlineAt: number | undefined;
 
@@ -70,28 +75,27 @@ export class StatusCallbackSender {
   }
 
   get stats(): Readonly<StatusCallbackStats> {
-    return Object.freeze({ ...this.counters, pending: this.inflight.size });
+    return Object.freeze({ ...this.counters, pending: this.jobs.size });
   }
 
   /** Queues the callback and returns immediately; never throws, never blocks the caller. */
   send(callback: StatusCallback): void {
     try {
       if (this.closed) {
-        this.drop(callback, 'sender closed');
+        this.drop('closed', 'sender closed', safeLogUrl(callback), eventOf(callback));
         return;
       }
-      const job = this.prepare(callback);
-      if (job === undefined) return;
-      const delivery: Promise<void> = this.deliver(job)
-        .catch((err: unknown) => {
-          // deliver() handles its own errors; this is a last line of defence.
-          this.counters.failed++;
-          this.log.error({ url: job.logUrl, event: job.event, error: describeError(err, job) }, 'status callback delivery crashed');
-        })
-        .finally(() => {
-          this.inflight.delete(delivery);
-        });
-      this.inflight.add(delivery);
+      const prepared = signedRequest(callback, this.options.authToken, this.options.userAgent);
+      if (!prepared.ok) {
+        this.drop('invalid', prepared.reason, prepared.logUrl ?? safeLogUrl(callback), eventOf(callback));
+        return;
+      }
+      if (this.jobs.size >= this.options.maxQueued) this.evictOldest();
+      const job: Job = { request: prepared.request, attempts: 0, state: 'queued', cancel: new AbortController() };
+      this.jobs.add(job);
+      this.ready.push(job);
+      // never start work synchronously inside send()
+      queueMicrotask(() => this.pump());
     } catch (err) {
       this.counters.dropped++;
       try {
@@ -113,7 +117,7 @@ export class StatusCallbackSender {
       this.closed = true;
       // Backoff timers are unref'd while running normally; from now on close() awaits them,
       // so they must keep the process alive.
-      for (const sleeper of this.sleepers) sleeper.timer.ref();
+      for (const job of this.jobs) job.timer?.ref();
       this.closePromise = this.drain();
     }
     if (deadlineMs !== undefined) this.armDeadline(deadlineMs);
@@ -121,17 +125,14 @@ export class StatusCallbackSender {
   }
 
   private async drain(): Promise<void> {
-    while (this.inflight.size > 0) {
-      await Promise.allSettled([...this.inflight]);
-    }
-    this.drained = true;
+    if (this.jobs.size > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
     this.log.debug({ ...this.counters }, 'status callback sender closed');
   }
 
   private armDeadline(deadlineMs: number): void {
-    if (this.drained || this.inflight.size === 0) return;
+    if (this.jobs.size === 0) return;
     if (Number.isNaN(deadlineMs) || deadlineMs === Infinity) return;
     const delay = Math.max(0, deadlineMs);
     const at = Date.now() + delay;
@@ -143,218 +144,136 @@ export class StatusCallbackSender {
 
   private abandonAll(): void {
     this.deadlineTimer = undefined;
-    if (this.inflight.size > 0) {
-      this.log.warn({ pending: this.inflight.size }, 'status callback close deadline reached; abandoning pending deliveries');
+    if (this.jobs.size > 0) this.log.warn({ pending: this.jobs.size }, 'status callback close deadline reached; abandoning pending deliveries');
+    for (const job of [...this.jobs]) {
+      this.counters.failed++;
+      this.log.warn({ ...this.base(job), attempt: job.attempts }, 'status callback abandoned at close deadline');
+      this.finish(job);
     }
-    this.shutdown.abort();
-    for (const sleeper of this.sleepers) {
-      clearTimeout(sleeper.timer);
-      sleeper.resolve(false);
-    }
-    this.sleepers.clear();
   }
 
-  private drop(callback: unknown, reason: string, logUrl?: string): void {
+  /** Room for one more: the oldest job that is not mid-attempt goes (or, if all are, the oldest). */
+  private evictOldest(): void {
+    let victim: Job | undefined;
+    for (const job of this.jobs) {
+      if (job.state !== 'active') {
+        victim = job;
+        break;
+      }
+      victim ??= job;
+    }
+    if (victim === undefined) return;
+    this.finish(victim);
+    this.drop('queue-full', 'queue full', victim.request.logUrl, victim.request.event);
+  }
+
+  /** Removes a job from every structure and cancels whatever it was doing; idempotent. */
+  private finish(job: Job): void {
+    if (!this.jobs.delete(job)) return;
+    if (job.timer !== undefined) clearTimeout(job.timer);
+    job.timer = undefined;
+    if (job.state === 'queued') {
+      const at = this.ready.indexOf(job);
+      if (at !== -1) this.ready.splice(at, 1);
+    }
+    job.cancel.abort();
+    if (this.jobs.size === 0 && this.whenIdle !== undefined) {
+      this.whenIdle();
+      this.whenIdle = undefined;
+    }
+  }
+
+  private drop(reason: DropReason, why: string, url: string | undefined, event: string | undefined): void {
     this.counters.dropped++;
-    const event = isRecord(callback) && isRecord(callback['params']) ? callback['params']['StatusCallbackEvent'] : undefined;
-    this.log.warn(
-      { url: logUrl ?? safeLogUrl(callback), event: typeof event === 'string' ? event : undefined, reason },
-      'status callback dropped',
-    );
+    this.log.warn({ url, event, reason: why }, 'status callback dropped');
+    this.events.emit('dropped', reason);
   }
 
-  /** Validates and builds the signed request; returns undefined (after logging) if the callback is unusable. */
-  private prepare(callback: StatusCallback): Job | undefined {
-    if (!isRecord(callback) || typeof callback.url !== 'string') {
-      this.drop(callback, 'invalid callback');
-      return undefined;
+  private pump(): void {
+    while (this.active < this.options.concurrency) {
+      const job = this.ready.shift();
+      if (job === undefined) return;
+      job.state = 'active';
+      this.active++;
+      void this.run(job);
     }
-    let parsed: URL;
+  }
+
+  private async run(job: Job): Promise<void> {
+    job.attempts++;
+    if (job.attempts > 1) this.counters.retried++;
+    let outcome: AttemptOutcome;
     try {
-      parsed = new URL(callback.url);
-    } catch {
-      this.drop(callback, 'invalid url');
-      return undefined;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      this.drop(callback, `unsupported protocol ${parsed.protocol}`);
-      return undefined;
-    }
-    const logUrl = parsed.origin + parsed.pathname;
-    const method = typeof callback.method === 'string' ? callback.method.toUpperCase() : '';
-    if (method !== 'POST' && method !== 'GET') {
-      this.drop(callback, 'unsupported method', logUrl);
-      return undefined;
-    }
-
-    // Copy now: the caller may mutate its object after send() returns.
-    const params: Record<string, string> = {};
-    if (isRecord(callback.params)) {
-      for (const [key, value] of Object.entries(callback.params)) {
-        if (value !== undefined && value !== null) params[key] = String(value);
-      }
-    }
-    const event = params['StatusCallbackEvent'];
-    const query = new URLSearchParams(params).toString();
-
-    const headers: Record<string, string> = {
-      'User-Agent': this.options.userAgent,
-      Accept: '*/*',
-      'I-Twilio-Idempotency-Token': randomUUID(),
-    };
-    if (method === 'POST') {
-      // POST: sign the URL as configured plus the form params.
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      headers['X-Twilio-Signature'] = twilioSignature(this.options.authToken, callback.url, params);
-      return { requestUrl: callback.url, logUrl, event, init: { method, headers, body: query } };
-    }
-    // GET: params go into the query string; Twilio signs the resulting full URL with no params.
-    const requestUrl = appendQuery(callback.url, query);
-    headers['X-Twilio-Signature'] = twilioSignature(this.options.authToken, requestUrl, {});
-    return { requestUrl, logUrl, event, init: { method, headers } };
-  }
-
-  private async deliver(job: Job): Promise<void> {
-    // Never start work synchronously inside send().
-    await Promise.resolve();
-    const { maxAttempts, baseDelayMs, maxDelayMs } = this.options;
-    const base = { url: job.logUrl, event: job.event };
-
-    for (let attempt = 1; ; attempt++) {
-      if (this.shutdown.signal.aborted) {
-        this.counters.failed++;
-        this.log.warn({ ...base, attempt: attempt - 1 }, 'status callback abandoned at close deadline');
-        return;
-      }
-      if (attempt > 1) this.counters.retried++;
-
-      const outcome = await this.attempt(job);
-      switch (outcome.kind) {
-        case 'delivered':
-          this.counters.sent++;
-          this.log.debug({ ...base, attempt, status: outcome.status }, 'status callback delivered');
-          return;
-        case 'rejected':
-          this.counters.failed++;
-          this.log.warn({ ...base, attempt, status: outcome.status }, 'status callback rejected; not retrying');
-          return;
-        case 'aborted':
-          this.counters.failed++;
-          this.log.warn({ ...base, attempt }, 'status callback abandoned at close deadline');
-          return;
-        case 'retryable':
-          break;
-      }
-
-      const failure = { ...base, attempt, status: outcome.status, error: outcome.error };
-      if (attempt >= maxAttempts) {
-        this.counters.failed++;
-        this.log.warn(failure, 'status callback failed; giving up');
-        return;
-      }
-      const delayMs =
-        outcome.retryAfterMs !== undefined
-          ? Math.min(outcome.retryAfterMs, maxDelayMs)
-          : fullJitterDelayMs(attempt, baseDelayMs, maxDelayMs);
-      this.log.info({ ...failure, delayMs }, 'status callback attempt failed; will retry');
-      if (!(await this.sleep(delayMs))) {
-        this.counters.failed++;
-        this.log.warn({ ...base, attempt }, 'status callback abandoned at close deadline');
-        return;
-      }
-    }
-  }
-
-  private async attempt(job: Job): Promise<AttemptOutcome> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    aborted.catch(() => {});
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error('timeout'));
-    }, this.options.timeoutMs);
-    const onShutdown = (): void => controller.abort(new Error('sender closed'));
-    this.shutdown.signal.addEventListener('abort', onShutdown, { once: true });
-
-    try {
-      const fetchImpl = this.options.fetch;
-      const pending = fetchImpl(job.requestUrl, { ...job.init, redirect: 'manual', signal: controller.signal });
-      // If fetch ignores the signal, the race still ends the attempt; swallow its late rejection.
-      pending.catch(() => {});
-      const res = await Promise.race([pending, aborted]);
-      // We never read the body: release the connection.
-      res.body?.cancel().catch(() => {});
-
-      const status = res.status;
-      if ((status >= 200 && status < 400) || res.type === 'opaqueredirect') {
-        return { kind: 'delivered', status };
-      }
-      if (status === 429 || status >= 500) {
-        return { kind: 'retryable', status, retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) };
-      }
-      return { kind: 'rejected', status };
+      outcome = await attemptDelivery(this.options.fetch, job.request, this.options.timeoutMs, job.cancel.signal);
     } catch (err) {
-      if (timedOut) return { kind: 'retryable', error: 'timeout' };
-      if (this.shutdown.signal.aborted) return { kind: 'aborted' };
-      return { kind: 'retryable', error: describeError(err, job) };
+      // attemptDelivery handles its own errors; this is a last line of defence.
+      outcome = { kind: 'retryable', error: describeError(err, job.request) };
     } finally {
-      clearTimeout(timer);
-      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      this.active--;
     }
+    try {
+      if (this.jobs.has(job)) this.settle(job, outcome);
+    } catch (err) {
+      this.counters.failed++;
+      this.finish(job);
+      this.log.error({ ...this.base(job), error: describeError(err, job.request) }, 'status callback delivery crashed');
+    }
+    this.pump();
   }
 
-  /** Resolves true after `ms`, or false if abandoned by the close() deadline. */
-  private sleep(ms: number): Promise<boolean> {
-    if (this.shutdown.signal.aborted) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const sleeper: Sleeper = {
-        timer: setTimeout(() => {
-          this.sleepers.delete(sleeper);
-          resolve(true);
-        }, ms),
-        resolve,
-      };
-      // Don't hold the process open just for a retry, unless close() is waiting for it.
-      if (!this.closed) sleeper.timer.unref();
-      this.sleepers.add(sleeper);
-    });
+  private settle(job: Job, outcome: AttemptOutcome): void {
+    const base = this.base(job);
+    const attempt = job.attempts;
+    switch (outcome.kind) {
+      case 'delivered':
+        this.counters.sent++;
+        this.finish(job);
+        this.log.debug({ ...base, attempt, status: outcome.status }, 'status callback delivered');
+        return;
+      case 'rejected':
+        this.counters.failed++;
+        this.finish(job);
+        this.log.warn({ ...base, attempt, status: outcome.status }, 'status callback rejected; not retrying');
+        return;
+      case 'refused':
+        this.counters.refused++;
+        this.finish(job);
+        this.log.warn(
+          { ...base, attempt, reason: outcome.reason, address: outcome.address },
+          'status callback refused: its destination is not a public address (ONAIR_CALLBACK_ALLOW opens one)',
+        );
+        this.events.emit('refused', outcome.reason);
+        return;
+      case 'aborted':
+        // dropped or abandoned: whoever cancelled it has counted and logged it
+        this.finish(job);
+        return;
+      case 'retryable':
+        break;
+    }
+    const failure = { ...base, attempt, status: outcome.status, error: outcome.error };
+    if (attempt >= this.options.maxAttempts) {
+      this.counters.failed++;
+      this.finish(job);
+      this.log.warn(failure, 'status callback failed; giving up');
+      return;
+    }
+    const { baseDelayMs, maxDelayMs } = this.options;
+    const delayMs =
+      outcome.retryAfterMs !== undefined ? Math.min(outcome.retryAfterMs, maxDelayMs) : fullJitterDelayMs(attempt, baseDelayMs, maxDelayMs);
+    this.log.info({ ...failure, delayMs }, 'status callback attempt failed; will retry');
+    job.state = 'waiting';
+    job.timer = setTimeout(() => {
+      job.timer = undefined;
+      job.state = 'queued';
+      this.ready.push(job);
+      this.pump();
+    }, delayMs);
+    // Don't hold the process open just for a retry, unless close() is waiting for it.
+    if (!this.closed) job.timer.unref();
   }
-}
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/** Appends an encoded query to a URL string, keeping its existing query and fragment. */
-function appendQuery(url: string, query: string): string {
-  if (query === '') return url;
-  const hashAt = url.indexOf('#');
-  const beforeHash = hashAt === -1 ? url : url.slice(0, hashAt);
-  const hash = hashAt === -1 ? '' : url.slice(hashAt);
-  const separator = !beforeHash.includes('?') ? '?' : /[?&]$/.test(beforeHash) ? '' : '&';
-  return beforeHash + separator + query + hash;
-}
-
-/** origin + pathname, or undefined: never the query string or credentials. */
-function safeLogUrl(callback: unknown): string | undefined {
-  if (!isRecord(callback) || typeof callback['url'] !== 'string') return undefined;
-  try {
-    const u = new URL(callback['url']);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin + u.pathname : undefined;
-  } catch {
-    return undefined;
+  private base(job: Job): { url: string; event: string | undefined } {
+    return { url: job.request.logUrl, event: job.request.event };
   }
-}
-
-/** A short, log-safe description of a network error (never contains the full URL). */
-function describeError(err: unknown, job: Job): string {
-  if (!(err instanceof Error)) return typeof err;
-  const cause: unknown = err.cause;
-  const code = isRecord(cause) ? cause['code'] : (err as Error & { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  const message = cause instanceof Error ? cause.message : err.message;
-  return `${err.name}: ${message.split(job.requestUrl).join(job.logUrl)}`;
 }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IceServerInfo } from '@onair/protocol';
 import type { Credentials } from './credentials.js';
+import { parseCallbackAllow, type CallbackAllowList } from '../callbacks/allow-list.js';
 import { parseDuration } from '../playback/duration.js';
 
 export interface ServeConfig {
@@ -32,6 +33,8 @@ export interface ServeConfig {
     servers: IceServerInfo[];
     turn?: { urls: string[]; secret: string; ttlSeconds: number };
   };
+  /** what status callbacks may reach besides public addresses (ONAIR_CALLBACK_ALLOW) */
+  callbackAllow: CallbackAllowList;
 }
 
 export class ConfigError extends Error {
@@ -70,7 +73,11 @@ with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN
 Playback: ONAIR_RETENTION (how long HLS files of ended streams are kept: 3600, 30m, 1h;
 default 1h), ONAIR_MAX_VIEWERS (viewers per stream; default unlimited),
 ONAIR_PLAYBACK_IDLE_TIMEOUT (a viewer's session lapses this long after its last request;
-default 30s).`;
+default 30s).
+Status callbacks: ONAIR_CALLBACK_ALLOW (comma list of CIDRs or host names that
+StatusCallback URLs may reach besides public addresses; loopback, private, link-local,
+CGNAT, multicast and reserved addresses are refused otherwise; e.g. 127.0.0.0/8 to receive
+callbacks on this machine; default: none).`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -123,6 +130,14 @@ function demoFromEnv(value: string | undefined): boolean {
   if (value === undefined || value === '' || value === '1' || value === 'true') return true;
   if (value === '0' || value === 'false') return false;
   throw new ConfigError(`ONAIR_DEMO must be 1 or 0 (got '${value}')`);
+}
+
+function callbackAllow(value: string | undefined): CallbackAllowList {
+  try {
+    return parseCallbackAllow(value ?? '');
+  } catch (err) {
+    throw new ConfigError(`ONAIR_CALLBACK_ALLOW: ${(err as Error).message} (expected a comma list such as 127.0.0.0/8,hooks.internal)`);
+  }
 }
 
 function port(value: string, from: string): number {
@@ -226,5 +241,6 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     logLevel: level,
     demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),
     ice: iceServers(env),
+    callbackAllow: callbackAllow(env.ONAIR_CALLBACK_ALLOW),
   };
 }
