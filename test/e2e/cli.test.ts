@@ -35,7 +35,22 @@ describe('onair serve', () => {
     const again = await startServer({ dataDir });
     expect(again.creds).toEqual(creds);
     expect(again.stdout()).not.toContain('Generated credentials');
+    // later starts say where the secrets are kept, without printing them
+    expect(again.stdout()).toContain(`Credentials are kept in ${file}`);
+    expect(again.stdout()).not.toContain(creds.apiSecret);
+    expect(again.stdout()).not.toContain(creds.authToken);
     expect(await again.stop()).toBe(0);
+  });
+
+  test('a secret set in env is not printed on the start that generates the others', async () => {
+    const env = { ONAIR_API_SECRET: 'env-secret-' + 'z'.repeat(20) };
+    const server = await startServer({ env });
+    const out = server.stdout();
+    expect(out).toContain('Generated credentials');
+    expect(out).not.toContain(env.ONAIR_API_SECRET);
+    const stored = JSON.parse(readFileSync(join(server.dataDir, 'credentials.json'), 'utf8'));
+    expect(out).toContain(`ONAIR_AUTH_TOKEN=${stored.authToken}`);
+    expect(await server.stop()).toBe(0);
   });
 
   test('credentials from env are used, not generated, and secrets from env are not printed', async () => {

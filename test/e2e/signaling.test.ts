@@ -53,6 +53,15 @@ describe('join', () => {
     expect(await c.closed).toBe(4000);
   });
 
+  test('a token living longer than 24 h is refused at join (20104), though its signature is good', async () => {
+    const c = await SignalingClient.open(server);
+    c.send({ type: 'join', token: videoToken(server, 'long-lived', 'r1', { ttl: 90_000 }) });
+    const err = await c.next('error');
+    expect(err).toMatchObject({ code: 20104, fatal: true });
+    expect(err.message).toMatch(/24 h/);
+    expect(await c.closed).toBe(4000);
+  });
+
   test('a token for another room is refused (20106)', async () => {
     const c = await SignalingClient.open(server);
     c.send({ type: 'join', token: videoToken(server, 'mallory', 'room-a'), room: 'room-b' });

@@ -2,7 +2,9 @@
  * The demo page (`/demo/`): create a room, mint speaker links, start and stop a composed
  * stream, open the audience view, and a dashboard of rooms, participants, streamers (with
  * viewer counts) and processors, polled from `/demo/api/dashboard`. Every call goes to
- * the server's /demo/api routes, which hold the credentials; this page never sees them.
+ * the server's /demo/api routes, which hold the credentials. When the server is exposed
+ * (bound off loopback) /demo/api asks for the API credentials too: the page asks for them
+ * once (credentials.ts) and sends them as HTTP Basic from this tab's sessionStorage.
  *
  * For people and automation alike:
  *   <body data-state>         loading | ready | error   (the last dashboard poll)
@@ -10,6 +12,7 @@
  *   <body data-action-state>  idle | busy | ok | error  (the last button action; ok/error once
  *                             the dashboard shows its result)
  *   <body data-error-code>    the Twilio error code of the last failure (cleared on success)
+ *   <body data-auth>          required while the credentials form is shown (/demo/api answered 401)
  *   #room-name-input, #create-room
  *   .room[data-room-name][data-room-sid][data-status], inside it
  *     li.participant[data-identity][data-participant-sid][data-status]
@@ -18,6 +21,7 @@
  *   #streamers tr[data-streamer-sid][data-room][data-status][data-viewers]
  *   #processors tr[data-processor-sid][data-room][data-status]
  */
+import { authorization, credentialsForm } from './credentials.js';
 import { byId } from './dom.js';
 
 interface Participant { sid: string; identity: string; status: string }
@@ -59,16 +63,23 @@ let rendered = '';
 async function call<T>(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<T> {
   let res: Response;
   try {
+    const auth = authorization();
     res = await fetch(`/demo/api${path}`, {
       method,
-      headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
+      headers: {
+        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        ...(auth ? { authorization: auth } : {}),
+      },
       ...(method === 'POST' ? { body: JSON.stringify(payload ?? {}) } : {}),
       cache: 'no-store',
+      // no cookies and no credentials the browser cached: a 401 comes back here (no browser prompt)
+      credentials: 'omit',
     });
   } catch (err) {
     throw new DemoApiError(20503, `The server could not be reached (${String(err)})`);
   }
   const json = (await res.json().catch(() => undefined)) as (T & { code?: number; message?: string }) | undefined;
+  if (res.status === 401) askCredentials.onRefused();
   if (!res.ok || json === undefined) {
     throw new DemoApiError(json?.code ?? 20500, json?.message ?? `The server answered ${res.status}`);
   }
@@ -191,6 +202,7 @@ function poll(): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
+  if (body.dataset.auth === 'required') return; // waiting for the credentials form
   try {
     dashboard = await call<Dashboard>('GET', '/dashboard');
     body.dataset.state = 'ready';
@@ -205,6 +217,11 @@ async function refresh(): Promise<void> {
 }
 
 // ---- actions -----------------------------------------------------------------------------
+
+const askCredentials = credentialsForm(() => {
+  clearError();
+  void poll();
+});
 
 ui.form.addEventListener('submit', (event) => {
   event.preventDefault();

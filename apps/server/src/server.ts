@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { composerPageUrl } from '@onair/composer';
 import { createServer, type Server } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { RoomServer } from '@onair/rooms';
 import { ComposerRunner } from './media/composer-runner.js';
 import { finalizeRecording, resolveFfmpegPath } from '@onair/media-processor';
@@ -17,6 +18,8 @@ import type { Credentials } from './config/credentials.js';
 import { TypedEmitter } from './events.js';
 import { createApp } from './http/app.js';
 import { baseUrlResolver } from './http/urls.js';
+import { acceptUpgradeHost } from './http/host-check.js';
+import { HostPolicy, isLoopbackBind } from './http/host-policy.js';
 import { createMetrics } from './metrics.js';
 import type { ServerEvents, ServiceContext } from './services/context.js';
 import { MaxDurationEnforcer } from './services/max-duration.js';
@@ -78,6 +81,7 @@ export class OnairServer {
   private readonly processors: MediaProcessorService;
   private readonly recordings: MediaRecordingService;
   private readonly playback: PlaybackService;
+  private readonly hostPolicy: HostPolicy;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -150,6 +154,11 @@ export class OnairServer {
       jwks: () => this.grants.jwks(),
       baseUrl,
     });
+    this.hostPolicy = new HostPolicy({
+      bindHost: opts.host,
+      publicUrl: opts.publicUrl,
+      interfaceAddresses: () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+    });
     const app = createApp({
       rest: {
         store: this.store,
@@ -168,9 +177,13 @@ export class OnairServer {
       isReady: () => this.ready,
       demoDir: opts.demoDir,
       composerDir: fileURLToPath(composerPageUrl),
+      hostPolicy: this.hostPolicy,
+      exposed: !isLoopbackBind(opts.host),
+      publicUrl: opts.publicUrl,
     });
     this.http = createServer(app);
     this.http.on('upgrade', (req, socket, head) => {
+      if (!acceptUpgradeHost(this.hostPolicy, req, socket)) return;
       if (this.roomServer.handleUpgrade(req, socket, head)) return;
       if (this.composer.manager.handleUpgrade(req, socket, head)) return;
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -195,6 +208,7 @@ export class OnairServer {
         resolve();
       });
     });
+    this.hostPolicy.addBoundAddress((http.address() as AddressInfo).address);
     // jobs do not outlive the process that ran them: a crash left these without media
     await this.processors.endAllRunning('internal-service-error');
     // Chromium kept ready for the next media processor (the page is served by this listener)

@@ -7,6 +7,7 @@ describe('TokenError', () => {
     ['header', () => TokenError.header('m'), 'ERR_TOKEN_HEADER', 20102],
     ['issuer', () => TokenError.issuer('m'), 'ERR_TOKEN_ISSUER', 20103],
     ['expired', () => TokenError.expired('m'), 'ERR_TOKEN_EXPIRED', 20104],
+    ['lifetime', () => TokenError.lifetime('m'), 'ERR_TOKEN_LIFETIME', 20104],
     ['notYetValid', () => TokenError.notYetValid('m'), 'ERR_TOKEN_NOT_YET_VALID', 20105],
     ['grants', () => TokenError.grants('m'), 'ERR_TOKEN_GRANTS', 20106],
     ['signature', () => TokenError.signature('m'), 'ERR_TOKEN_SIGNATURE', 20107],

@@ -4,6 +4,7 @@ export type TokenErrorCode =
   | 'ERR_TOKEN_HEADER'
   | 'ERR_TOKEN_ISSUER'
   | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_LIFETIME'
   | 'ERR_TOKEN_NOT_YET_VALID'
   | 'ERR_TOKEN_GRANTS'
   | 'ERR_TOKEN_SIGNATURE'
@@ -18,6 +19,8 @@ export const TWILIO_ERROR_CODES: Readonly<Record<TokenErrorCode, number>> = Obje
   ERR_TOKEN_HEADER: 20102,
   ERR_TOKEN_ISSUER: 20103,
   ERR_TOKEN_EXPIRED: 20104,
+  // Twilio's 20104 covers "the expiration time specified was too far in the future" (over 24 h)
+  ERR_TOKEN_LIFETIME: 20104,
   ERR_TOKEN_NOT_YET_VALID: 20105,
   ERR_TOKEN_GRANTS: 20106,
   ERR_TOKEN_SIGNATURE: 20107,
@@ -56,6 +59,11 @@ export class TokenError extends Error {
 
   static expired(message: string, cause?: unknown): TokenError {
     return new TokenError('ERR_TOKEN_EXPIRED', message, { cause });
+  }
+
+  /** The token lives longer than the 24 h an access token may (exp - iat, or exp from now). */
+  static lifetime(message: string, cause?: unknown): TokenError {
+    return new TokenError('ERR_TOKEN_LIFETIME', message, { cause });
   }
 
   static notYetValid(message: string, cause?: unknown): TokenError {

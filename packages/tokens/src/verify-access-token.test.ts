@@ -86,6 +86,8 @@ describe('verifyAccessToken', () => {
     ['custom tolerance', () => mint(), { currentDate: at(EXP + 59), clockTolerance: 60 }, 'HS256'],
     ['nbf in the future but within tolerance', () => mint({ nbf: IAT + 5 }), {}, 'HS256'],
     ['nbf reached', () => mint({ nbf: IAT + 100 }), { currentDate: at(IAT + 100) }, 'HS256'],
+    ['a lifetime of exactly 24 h', () => mint({ ttl: 86_400 }), {}, 'HS256'],
+    ['24 h from an iat within the clock tolerance ahead', () => forge(TWILIO_HEADER, { ...CLAIMS, iat: IAT + 5, exp: IAT + 5 + 86_400 }), {}, 'HS256'],
     ['twilio-style token signed by a second key', () => mint({ apiKeySid: OTHER_KEY_SID, apiSecret: 'other-secret' }),
       { resolveSecret: (sid: string) => (sid === OTHER_KEY_SID ? 'other-secret' : undefined) }, 'HS256'],
   ])('accepts: %s', async (_name, make, extra, algorithm) => {
@@ -97,6 +99,9 @@ describe('verifyAccessToken', () => {
     ['expired beyond tolerance', () => mint(), { currentDate: at(EXP + 5) }, 'ERR_TOKEN_EXPIRED'],
     ['expired with zero tolerance', () => mint(), { currentDate: at(EXP), clockTolerance: 0 }, 'ERR_TOKEN_EXPIRED'],
     ['nbf in the future', () => mint({ nbf: IAT + 6 }), {}, 'ERR_TOKEN_NOT_YET_VALID'],
+    ['a lifetime over 24 h (exp - iat)', () => forge(TWILIO_HEADER, { ...CLAIMS, exp: IAT + 86_401 }), {}, 'ERR_TOKEN_LIFETIME'],
+    ['a far-future exp', () => forge(TWILIO_HEADER, { ...CLAIMS, exp: IAT + 10 * 365 * 86_400 }), {}, 'ERR_TOKEN_LIFETIME'],
+    ['a future iat stretching exp past 24 h from now', () => forge(TWILIO_HEADER, { ...CLAIMS, iat: IAT + 3600, exp: IAT + 3600 + 86_400 }), {}, 'ERR_TOKEN_LIFETIME'],
     ['wrong secret', () => mint({ apiSecret: 'not-the-right-secret' }), {}, 'ERR_TOKEN_SIGNATURE'],
     ['unknown issuer', () => mint({ apiKeySid: OTHER_KEY_SID }), {}, 'ERR_TOKEN_ISSUER'],
     ['resolveSecret returns an empty string', () => mint(), { resolveSecret: () => '' }, 'ERR_TOKEN_ISSUER'],
@@ -146,6 +151,12 @@ describe('verifyAccessToken', () => {
     if (token.length > 0) {
       for (const part of token.split('.').filter((p) => p.length > 8)) expect(error.message).not.toContain(part);
     }
+  });
+
+  test('a token living longer than 24 h is refused with Twilio code 20104 and a message naming the limit', async () => {
+    const error = await failure(forge(TWILIO_HEADER, { ...CLAIMS, exp: IAT + 90_000 }));
+    expect(error.twilioCode).toBe(20104);
+    expect(error.message).toMatch(/90000 s.*86400 s \(24 h\)/);
   });
 
   test('errors thrown by resolveSecret propagate unchanged', async () => {

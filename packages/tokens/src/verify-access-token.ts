@@ -2,6 +2,7 @@ import { errors, jwtVerify } from 'jose';
 import {
   ACCESS_TOKEN_ALGORITHMS,
   ACCESS_TOKEN_CONTENT_TYPE,
+  MAX_ACCESS_TOKEN_TTL,
   isAccessTokenAlgorithm,
   type AccessTokenAlgorithm,
   type AccessTokenGrants,
@@ -11,7 +12,7 @@ import { readAccessTokenClaims } from './decode-access-token.js';
 import { TokenError } from './errors.js';
 import { isNonEmptyString, isNonNegativeNumber } from './guards.js';
 import { quote } from './quote.js';
-import { formatEpochSeconds, isValidDate } from './time.js';
+import { epochSeconds, formatEpochSeconds, isValidDate } from './time.js';
 
 export interface VerifiedAccessToken {
   accountSid: string;
@@ -41,7 +42,9 @@ const encoder = new TextEncoder();
 /**
  * Verifies a Twilio-format access token: HS256/384/512 only, Twilio header,
  * a known issuer key, a valid signature, exp (required) and nbf with clock
- * tolerance, and well-formed grants. Throws TokenError on any failure;
+ * tolerance, a lifetime of at most 24 h (MAX_ACCESS_TOKEN_TTL, as Twilio: `exp - iat`,
+ * and `exp` no further from now, so a future `iat` cannot stretch it), and well-formed
+ * grants. Throws TokenError on any failure;
  * errors thrown by `resolveSecret` propagate unchanged.
  */
 export async function verifyAccessToken(token: string, opts: VerifyAccessTokenOptions): Promise<VerifiedAccessToken> {
@@ -76,6 +79,7 @@ export async function verifyAccessToken(token: string, opts: VerifyAccessTokenOp
   } catch (error) {
     throw toTokenError(error, { exp, nbf: claims['nbf'], clockTolerance });
   }
+  checkLifetime(iat, exp, epochSeconds(opts.currentDate ?? new Date()), clockTolerance);
 
   return {
     accountSid: sub,
@@ -86,6 +90,18 @@ export async function verifyAccessToken(token: string, opts: VerifyAccessTokenOp
     expiresAt: exp,
     algorithm,
   };
+}
+
+/** Refuses a token that lives longer than MAX_ACCESS_TOKEN_TTL (Twilio's 24 h). */
+function checkLifetime(iat: number, exp: number, now: number, clockTolerance: number): void {
+  if (exp - iat > MAX_ACCESS_TOKEN_TTL) {
+    throw TokenError.lifetime(
+      `Access token lifetime (exp - iat) is ${exp - iat} s; at most ${MAX_ACCESS_TOKEN_TTL} s (24 h) is allowed`);
+  }
+  if (exp - now > MAX_ACCESS_TOKEN_TTL + clockTolerance) {
+    throw TokenError.lifetime(
+      `Access token expires at ${formatEpochSeconds(exp)}, more than ${MAX_ACCESS_TOKEN_TTL} s (24 h) from now`);
+  }
 }
 
 /** Enforces Twilio's header: HMAC alg, typ "JWT", cty "twilio-fpa;v=1". */

@@ -34,6 +34,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** the --host to pass (default 127.0.0.1); null passes none, so the server's own default applies */
+  host?: string | null;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -41,12 +43,16 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // no standby Chromium unless a test asks for one (ONAIR_COMPOSER_STANDBY): most servers run no composer;
   // status callbacks may reach the tests' receivers on loopback unless a test says otherwise (ONAIR_CALLBACK_ALLOW)
   const env: Record<string, string | undefined> = { ...process.env, ONAIR_COMPOSER_STANDBY: '0', ONAIR_CALLBACK_ALLOW: '127.0.0.0/8', ...opts.env };
-  for (const k of ['ONAIR_PORT', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
+  for (const k of ['ONAIR_PORT', 'ONAIR_HOST', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
     if (!opts.env?.[k]) delete env[k];
   }
   const proc = spawn(
     process.execPath,
-    [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])],
+    [
+      cliPath, 'serve', '--port', '0',
+      ...(opts.host === null ? [] : ['--host', opts.host ?? '127.0.0.1']),
+      '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? []),
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

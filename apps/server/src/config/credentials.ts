@@ -23,6 +23,8 @@ export interface ResolvedCredentials {
   /** where each came from: config (env) values are never printed */
   source: CredentialSource;
   file: string;
+  /** the fields that came from configuration (env) and were not generated or read from the file */
+  configured: ReadonlySet<keyof Credentials>;
 }
 
 const secret = z.string().min(16, 'must be at least 16 characters');
@@ -62,8 +64,9 @@ export function generateCredentials(): Credentials {
 export function resolveCredentials(dataDir: string, configured: Partial<Credentials>): ResolvedCredentials {
   const file = join(dataDir, 'credentials.json');
   const given = Object.fromEntries(Object.entries(configured).filter(([, v]) => v)) as Partial<Credentials>;
-  if (Object.keys(given).length === 4) {
-    return { credentials: validate(given, 'configured credentials'), source: 'config', file };
+  const configuredKeys = new Set(Object.keys(given) as (keyof Credentials)[]);
+  if (configuredKeys.size === 4) {
+    return { credentials: validate(given, 'configured credentials'), source: 'config', file, configured: configuredKeys };
   }
   let stored: Credentials;
   let source: CredentialSource = 'data-dir';
@@ -81,5 +84,5 @@ export function resolveCredentials(dataDir: string, configured: Partial<Credenti
     writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     source = 'generated';
   }
-  return { credentials: validate({ ...stored, ...given }, 'credentials'), source, file };
+  return { credentials: validate({ ...stored, ...given }, 'credentials'), source, file, configured: configuredKeys };
 }

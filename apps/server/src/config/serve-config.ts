@@ -45,7 +45,7 @@ export type Env = Record<string, string | undefined>;
 
 export const SERVE_DEFAULTS = {
   port: 8080,
-  host: '0.0.0.0',
+  host: '127.0.0.1',
   dataDir: '.onair',
   logLevel: 'info',
 } as const;
@@ -54,13 +54,17 @@ export const SERVE_USAGE = `Usage: onair serve [options]
 
 Options (each also settable from the environment):
   --port <n>          port to listen on              ONAIR_PORT        (default ${SERVE_DEFAULTS.port})
-  --host <addr>       address to bind                ONAIR_HOST        (default ${SERVE_DEFAULTS.host})
+  --host <addr>       address to bind                ONAIR_HOST        (default ${SERVE_DEFAULTS.host}: this machine only;
+                      0.0.0.0 or another address exposes it, and then /demo/api, /demo/watch and
+                      /metrics ask for the API credentials too)
   --data-dir <dir>    data directory                 ONAIR_DATA_DIR    (default ${SERVE_DEFAULTS.dataDir})
   --public-url <url>  public base URL of the server  ONAIR_PUBLIC_URL  (default: from the request Host)
   --log-level <lvl>   fatal|error|warn|info|debug    ONAIR_LOG_LEVEL   (default ${SERVE_DEFAULTS.logLevel})
   --no-demo           do not serve the demo (/demo)  ONAIR_DEMO=0      (default: served)
   -h, --help          show this help
 
+Requests whose Host header names neither loopback, the public URL's host nor an address the
+server is bound to are refused (400); so are cross-site browser requests to /v1 (403).
 Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
 Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
 Media: CHROME_PATH, FFMPEG_PATH (found when unset), ONAIR_MAX_PROCESSORS (concurrent

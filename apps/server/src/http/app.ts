@@ -16,6 +16,10 @@ import { basicAuth } from './auth.js';
 import { demoApi } from './demo-api.js';
 import { demoWatch } from './demo-watch.js';
 import { errorHandler } from './error-handler.js';
+import { GUARDED_WHEN_EXPOSED, credentialsWhenExposed } from './exposed-auth.js';
+import { hostCheck } from './host-check.js';
+import type { HostPolicy } from './host-policy.js';
+import { sameOriginOnly } from './origin-check.js';
 import { playerPagesRouter } from './player-pages.js';
 
 export interface AppOptions {
@@ -29,6 +33,12 @@ export interface AppOptions {
   composerDir?: string | undefined;
   /** the playback origin (`@onair/player-streamer`), everything under PLAYBACK_PATH */
   playback?: ((req: express.Request, res: express.Response) => Promise<void>) | undefined;
+  /** which Host headers are answered (absent: any) */
+  hostPolicy?: HostPolicy | undefined;
+  /** bound to a non-loopback address: /demo/api, /demo/watch and /metrics require the API credentials */
+  exposed?: boolean;
+  /** ONAIR_PUBLIC_URL: its origin counts as the server's own for the /v1 Origin check */
+  publicUrl?: string | undefined;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -70,6 +80,8 @@ export function createApp(opts: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(accessLog(opts.logger, opts.metrics));
+  if (opts.hostPolicy) app.use(hostCheck(opts.hostPolicy));
+  app.use([...GUARDED_WHEN_EXPOSED], credentialsWhenExposed(opts.exposed ?? false, opts.credentials));
 
   app.get('/healthz', (_req, res) => {
     if (opts.isReady()) res.status(200).json({ status: 'ok' });
@@ -103,6 +115,7 @@ export function createApp(opts: AppOptions): Express {
   app.use(playerPagesRouter({ jwks: () => opts.rest.grants.jwks() }));
 
   const v1 = express.Router();
+  v1.use(sameOriginOnly(opts.publicUrl));
   v1.use(basicAuth(opts.credentials));
   v1.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000, verify: verifyUtf8Form }));
   v1.use(roomsRouter(opts.rest));

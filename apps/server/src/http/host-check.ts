@@ -1,0 +1,30 @@
+/**
+ * Applies the HostPolicy: an express middleware for requests, and a guard for HTTP
+ * upgrades (WebSockets), which answers a refused upgrade with an HTTP 400 on the raw socket.
+ * Both refuse with Twilio error JSON, code 20001.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RequestHandler } from 'express';
+import { ApiError } from './api-error.js';
+import type { HostPolicy } from './host-policy.js';
+
+const refusal = () => ApiError.invalidParameter('The Host header does not name this server');
+
+export function hostCheck(policy: HostPolicy): RequestHandler {
+  return (req, _res, next) => {
+    next(policy.allows(req.headers.host) ? undefined : refusal());
+  };
+}
+
+/** False (and the socket answered and closed) when the upgrade's Host is refused. */
+export function acceptUpgradeHost(policy: HostPolicy, req: IncomingMessage, socket: Duplex): boolean {
+  if (policy.allows(req.headers.host)) return true;
+  const body = JSON.stringify(refusal().toJSON());
+  socket.on('error', () => undefined); // the peer may already be gone
+  socket.end(
+    'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  return false;
+}
