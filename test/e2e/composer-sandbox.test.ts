@@ -7,11 +7,12 @@
  * ONAIR_CHROMIUM_NO_SANDBOX=1 turns the sandbox off, with a warning at start: the renderer
  * then shares the server's namespaces and has no seccomp filter.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readPlaylist, streamDir } from './support/hls.js';
 import { descendants, processesMatching } from './support/processes.js';
 import { confinement, namespacesOf, type Confinement } from './support/sandbox.js';
-import { endRunningProcessors, eventually, startServer, type RunningServer } from './support/server.js';
+import { cliPath, endRunningProcessors, eventually, newDataDir, startServer, type RunningServer } from './support/server.js';
 import { twilioClient } from './support/twilio-client.js';
 
 const NOBODY = 65534;
@@ -87,4 +88,25 @@ describe("the composer's Chromium", () => {
       expect(r.ns.user).toBe(server_.user);
     }
   }, 60_000);
+});
+
+describe('ONAIR_CHROMIUM_NO_SANDBOX', () => {
+  const serve = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [cliPath, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', newDataDir(), ...args], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+  test('is documented in onair serve --help', () => {
+    const r = serve(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ONAIR_CHROMIUM_NO_SANDBOX=1 runs it with\s+--no-sandbox/);
+  });
+
+  test('takes 1 or 0 only: anything else stops the server at once (exit 2)', () => {
+    const r = serve([], { ONAIR_CHROMIUM_NO_SANDBOX: 'yes' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("ONAIR_CHROMIUM_NO_SANDBOX must be 1 or 0 (got 'yes')");
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -17,11 +17,20 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A real process whose command line names `arg` (as Chromium's names its profile); resolves once it runs. */
+/** A real process whose command line names `arg` (as Chromium's names its profile); resolves once it has exec'd. */
 async function running(arg = ''): Promise<ChildProcess> {
-  const child = spawn('sleep', ['60', ...(arg ? [arg] : [])], { stdio: 'ignore' });
+  // a shell that stays (not exec'd into sleep) with `arg` as its $0
+  const child = spawn('sh', ['-c', 'sleep 60; :', arg || 'sh'], { stdio: 'ignore' });
   children.push(child);
   await new Promise((r) => child.once('spawn', r));
+  const cmdline = () => {
+    try {
+      return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  while (!cmdline().startsWith('sh\0-c\0sleep')) await new Promise((r) => setTimeout(r, 5));
   return child;
 }
 
