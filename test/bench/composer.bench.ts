@@ -21,6 +21,12 @@
  * Baseline in the same run: a second server with ONAIR_COMPOSER_VIDEO_CODEC=vp8 (the page
  * records VP8 and ffmpeg re-encodes it with libx264 veryfast), same rooms, same figures.
  *
+ * The sandbox's cost in the same run: a third server with ONAIR_CHROMIUM_NO_SANDBOX=1, on
+ * the copy path, same rooms, same figures (the first two run Chromium in its sandbox, as
+ * the CLI does by default). A job starts from a standby Chromium, so its start latency hides
+ * Chromium's launch: cold launches (Chromium.launch, then the composer page preloaded, as a
+ * standby does) are timed apart, sandboxed and --no-sandbox in turns.
+ *
  * The speakers (one headless Chromium, one window each, fake camera + mic, a full mesh
  * that the composer joins as one more peer) run on the same 2 cores: their CPU is printed for
  * context but is not part of the job's. vitest's own table times whole scenarios (speaker
@@ -45,6 +51,8 @@ import {
   type StartSample,
 } from './support/composer-runs.js';
 import { report, type Scenario } from './support/composer-report.js';
+import { coldLaunches } from './support/chromium-launches.js';
+import type { LaunchReport } from './support/composer-report.js';
 
 const SIZES = [2, 4] as const;
 const RUNS = 3;
@@ -60,13 +68,17 @@ const opts = { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 };
 /** both servers as the CLI runs by default: one standby Chromium kept ready (test support turns it off unless asked) */
 const STANDBY_ENV = { ONAIR_COMPOSER_STANDBY: '1' };
 const BASELINE_ENV = { ...STANDBY_ENV, ONAIR_COMPOSER_VIDEO_CODEC: 'vp8' };
+const NO_SANDBOX_ENV = { ...STANDBY_ENV, ONAIR_COMPOSER_VIDEO_CODEC: 'h264', ONAIR_CHROMIUM_NO_SANDBOX: '1' };
+/** cold launches of each mode (sandboxed, --no-sandbox), in turns */
+const LAUNCH_ROUNDS = 5;
 
-type Path = 'copy' | 'baseline';
+type Path = Scenario['path'];
 
 const servers: Partial<Record<Path, RunningServer>> = {};
 let speakersBrowser: Browser | undefined;
 let browserVersion = '';
 const scenarios: Scenario[] = [];
+const launches: LaunchReport = { samples: [] };
 const startedAt = performance.now();
 
 beforeAll(async () => {
@@ -75,6 +87,7 @@ beforeAll(async () => {
   const started = await Promise.allSettled([
     startServer({ env: { ...STANDBY_ENV, ONAIR_COMPOSER_VIDEO_CODEC: 'h264' }, args: ['--log-level', 'info'] }).then((s) => (servers.copy = s)),
     startServer({ env: BASELINE_ENV, args: ['--log-level', 'info'] }).then((s) => (servers.baseline = s)),
+    startServer({ env: NO_SANDBOX_ENV, args: ['--log-level', 'info'] }).then((s) => (servers.nosandbox = s)),
   ]);
   for (const r of started) if (r.status === 'rejected') throw r.reason;
   const probe = await launchBrowser();
@@ -87,7 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.stdout.write(
-    report(scenarios, {
+    report(scenarios, launches, {
       cores: cpus().length,
       browserVersion,
       runs: RUNS,
@@ -108,8 +121,9 @@ afterAll(async () => {
       rmSync(s.dataDir, { recursive: true, force: true }); // its database and HLS output
     }),
   );
-  const failed = scenarios.filter((s) => s.error);
-  if (failed.length) throw new Error(failed.map((s) => `${s.path}, ${s.size} speakers: ${s.error}`).join('\n'));
+  const problems = scenarios.filter((s) => s.error).map((s) => `${s.path}, ${s.size} speakers: ${s.error}`);
+  if (launches.error) problems.push(`cold launches: ${launches.error}`);
+  if (problems.length) throw new Error(problems.join('\n'));
 }, 60_000);
 
 async function runScenario(s: Scenario): Promise<void> {
@@ -168,15 +182,30 @@ async function runScenario(s: Scenario): Promise<void> {
   }
 }
 
+describe('Chromium cold launch, composer page preloaded', () => {
+  bench(`sandboxed and --no-sandbox in turns, ${LAUNCH_ROUNDS} each`, async () => {
+    if (launches.samples.length || launches.error) return;
+    try {
+      const { samples, sandbox } = await coldLaunches(servers.copy!.url, LAUNCH_ROUNDS);
+      launches.samples = samples;
+      launches.sandbox = sandbox.mode === 'as-user' ? `as ${sandbox.user.name} via setpriv` : sandbox.mode;
+    } catch (err) {
+      launches.error = (err as Error).message.split('\n')[0];
+    }
+  }, opts);
+});
+
 for (const size of SIZES) {
   describe(`composer job, 720p30, room of ${size}`, () => {
-    for (const path of ['copy', 'baseline'] as const) {
+    for (const path of ['copy', 'nosandbox', 'baseline'] as const) {
       const s: Scenario = { path, size, starts: [] as StartSample[], load: 0 };
       scenarios.push(s);
       const name =
         path === 'copy'
           ? `copy: H.264 recorded, ffmpeg -c:v copy, ${size} speakers`
-          : `baseline: VP8 recorded, ffmpeg libx264 veryfast, ${size} speakers`;
+          : path === 'nosandbox'
+            ? `nosandbox: copy with ONAIR_CHROMIUM_NO_SANDBOX=1, ${size} speakers`
+            : `baseline: VP8 recorded, ffmpeg libx264 veryfast, ${size} speakers`;
       // an async function: tinybench then skips its "is it async?" probe call, which would
       // run the scenario untimed and swallow its errors
       bench(name, async () => {

@@ -54,6 +54,7 @@ async function serve(args: string[]): Promise<number> {
     maxProcessors: config.maxProcessors,
     composerVideoCodec: config.composerVideoCodec,
     composerStandby: config.composerStandby,
+    chromiumSandbox: !config.chromiumNoSandbox,
     playback: config.playback,
     callbackAllow: config.callbackAllow,
   });

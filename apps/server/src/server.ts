@@ -59,6 +59,8 @@ export interface OnairServerOptions {
   composerVideoCodec?: 'h264' | 'vp8';
   /** Chromium kept ready for the next media processors (default 1; 0: none) */
   composerStandby?: number | undefined;
+  /** the composer's Chromium in its sandbox (default true; false: --no-sandbox) */
+  chromiumSandbox?: boolean | undefined;
   /** playback origin: retention, viewer limit, session idle timeout */
   playback?: PlaybackSettings;
   /** what status callbacks may reach besides public addresses (default: nothing else) */
@@ -122,6 +124,7 @@ export class OnairServer {
       maxProcessors: opts.maxProcessors,
       videoCodec: opts.composerVideoCodec ?? 'h264',
       standby: opts.composerStandby,
+      sandbox: opts.chromiumSandbox,
       localUrl: () => this.localUrl(),
     });
     const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));
@@ -200,6 +203,8 @@ export class OnairServer {
     await this.recordings.recover();
     // files of streams that ended longer ago than the retention go now, then periodically
     await this.playback.start();
+    // the composer's sandbox reported; Chromium profiles that crashed servers left are swept
+    await this.composer.start();
     const http = this.http!;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);

@@ -1,17 +1,19 @@
 /**
  * One headless Chromium for one composer page, launched through puppeteer-core over a pipe
- * (no remote-debugging port to reach) with its own temporary profile. Chromium runs in its
- * own process group, so `kill()` takes its renderers and helpers with it.
+ * (no remote-debugging port to reach) with its own profile (composer-profiles.ts), inside
+ * Chromium's sandbox (chromium-sandbox.ts). Chromium runs in its own process group, so
+ * `kill()` takes its renderers and helpers with it. Errors and page messages it passes on
+ * never carry the page's URL beyond its path: the fragment holds the job's secrets.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { sandboxedCommand, type ChromiumSandbox } from './chromium-sandbox.js';
+import { createProfile } from './composer-profiles.js';
 import { MediaProcessorError } from './errors.js';
+import { withoutUrlSecrets } from './redact.js';
 
-/** Flags measured to work headless as root (FACTS.md); WebRTC may use loopback and plain host IPs. */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
+/** Flags measured to work headless (FACTS.md); WebRTC may use loopback and plain host IPs. No sandbox flag. */
+export const CHROMIUM_BASE_ARGS: readonly string[] = [
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
@@ -29,18 +31,27 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 /**
- * Added for the composer's own Chromium (not for test browsers that share CHROMIUM_ARGS).
- * `--enable-low-end-device-mode` shrinks the renderer's pools: with two 640x480 cameras
- * received, its shared memory went from ~450 MB to ~56 MB (renderer PSS ~535 → ~140 MB,
- * measured with test/bench/composer.bench.ts's breakdown), with the recording unchanged.
+ * For browsers that only ever load our own pages (the tests' speakers and viewers): the base
+ * flags with `--no-sandbox`, which running as root needs. Never for the composer.
  */
-export const COMPOSER_CHROMIUM_ARGS: readonly string[] = [...CHROMIUM_ARGS, '--enable-low-end-device-mode'];
+export const CHROMIUM_ARGS: readonly string[] = ['--no-sandbox', ...CHROMIUM_BASE_ARGS];
+
+/**
+ * The composer's own Chromium: sandboxed (the launch adds `--no-sandbox` only when the
+ * operator turned the sandbox off). `--enable-low-end-device-mode` shrinks the renderer's
+ * pools: with two 640x480 cameras received, its shared memory went from ~450 MB to ~56 MB
+ * (renderer PSS ~535 → ~140 MB, measured with test/bench/composer.bench.ts's breakdown),
+ * with the recording unchanged.
+ */
+export const COMPOSER_CHROMIUM_ARGS: readonly string[] = [...CHROMIUM_BASE_ARGS, '--enable-low-end-device-mode'];
 
 export interface ChromiumOptions {
   executablePath: string;
   /** names the temporary profile (`onair-composer-<label>-…`), so the processes are recognisable */
   label: string;
   launchTimeoutMs: number;
+  /** how Chromium is sandboxed (chooseSandbox) */
+  sandbox: ChromiumSandbox;
   width: number;
   height: number;
   /** called with the page's console errors and crashes (never its URL: it holds secrets); see `setPageLog` */
@@ -62,14 +73,26 @@ export class Chromium {
   }
 
   static async launch(opts: ChromiumOptions): Promise<Chromium> {
-    const profileDir = await mkdtemp(join(tmpdir(), `onair-composer-${opts.label.replace(/[^\w-]/g, '')}-`));
+    const { sandbox } = opts;
+    if (sandbox.mode === 'unavailable') throw new MediaProcessorError('ERR_SANDBOX_UNAVAILABLE', sandbox.reason);
+    const asUser = sandbox.mode === 'as-user' ? sandbox.user : undefined;
+    const profileDir = await createProfile(opts.label, asUser);
+    // puppeteer's own defaults, spelled out: the command may start with setpriv, not Chromium
+    const chromeArgs = puppeteer.defaultArgs({
+      headless: true,
+      args: [...COMPOSER_CHROMIUM_ARGS, `--user-data-dir=${profileDir}`, `--window-size=${opts.width},${opts.height}`],
+    });
+    const command = sandboxedCommand(sandbox, opts.executablePath, chromeArgs);
     let browser: Browser;
     try {
       browser = await puppeteer.launch({
-        executablePath: opts.executablePath,
+        executablePath: command.executablePath,
+        ignoreDefaultArgs: true,
+        args: command.args,
         headless: true,
         pipe: true,
-        args: [...COMPOSER_CHROMIUM_ARGS, `--user-data-dir=${profileDir}`, `--window-size=${opts.width},${opts.height}`],
+        // as another user, Chromium's home is its profile (root's is not its to read)
+        ...(asUser ? { env: { ...process.env, HOME: profileDir } } : {}),
         timeout: opts.launchTimeoutMs,
         protocolTimeout: 30_000,
         defaultViewport: { width: opts.width, height: opts.height },
@@ -79,7 +102,11 @@ export class Chromium {
       });
     } catch (err) {
       await rm(profileDir, { recursive: true, force: true });
-      throw new MediaProcessorError('ERR_BROWSER_LAUNCH', `Chromium did not start: ${(err as Error).message}`, { cause: err });
+      const text = withoutUrlSecrets((err as Error).message);
+      const hint = /No usable sandbox/i.test(text)
+        ? ' (Chromium could not create its sandbox: unprivileged user namespaces are blocked here, for example by a container\'s seccomp or AppArmor policy)'
+        : '';
+      throw new MediaProcessorError('ERR_BROWSER_LAUNCH', `Chromium did not start${hint}: ${text}`);
     }
     let page: Page;
     try {
@@ -87,15 +114,15 @@ export class Chromium {
     } catch (err) {
       killGroup(browser.process()?.pid);
       await rm(profileDir, { recursive: true, force: true });
-      throw new MediaProcessorError('ERR_BROWSER_LAUNCH', `Chromium did not open its page: ${(err as Error).message}`, { cause: err });
+      throw new MediaProcessorError('ERR_BROWSER_LAUNCH', `Chromium did not open its page: ${withoutUrlSecrets((err as Error).message)}`);
     }
     const chromium = new Chromium(browser, page, profileDir, opts.onPageLog);
     chromium.page.on('console', (msg) => {
       const type = msg.type();
-      if (type === 'error' || type === 'warn') chromium.pageLog(type === 'error' ? 'error' : 'warn', msg.text());
+      if (type === 'error' || type === 'warn') chromium.pageLog(type === 'error' ? 'error' : 'warn', withoutUrlSecrets(msg.text()));
     });
-    chromium.page.on('pageerror', (err) => chromium.pageLog('error', `page error: ${String((err as Error)?.message ?? err)}`));
-    chromium.page.on('error', (err) => chromium.pageLog('error', `page crashed: ${err.message}`));
+    chromium.page.on('pageerror', (err) => chromium.pageLog('error', `page error: ${withoutUrlSecrets(String((err as Error)?.message ?? err))}`));
+    chromium.page.on('error', (err) => chromium.pageLog('error', `page crashed: ${withoutUrlSecrets(err.message)}`));
     return chromium;
   }
 
@@ -107,14 +134,15 @@ export class Chromium {
   /**
    * Opens the composer page at `url`. A page preloaded as a standby (same path, no fragment,
    * `<body data-standby="waiting">`) only gets the fragment: a same-document navigation that
-   * starts it at once; otherwise the page loads.
+   * starts it at once; otherwise the page loads. Throws ERR_PAGE_LOAD, whose text has the
+   * URL's origin and path only (puppeteer's own error, which has it all, is not kept).
    */
   async openComposer(url: string, timeoutMs: number): Promise<void> {
     const hash = url.slice(url.indexOf('#'));
     // runs in the page (a string: this package is built without the DOM's types)
     const setFragment = `(h) => { if (document.body?.dataset.standby !== 'waiting') return false; location.hash = h; return true; }`;
     const waiting = await this.page.evaluate(`(${setFragment})(${JSON.stringify(hash)})`).catch(() => false);
-    if (!waiting) await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+    if (!waiting) await navigate(this.page, url, timeoutMs);
   }
 
   /** Sets the page's viewport (a standby was launched at the default size). */
@@ -126,8 +154,10 @@ export class Chromium {
 
   /** Loads the composer page without a config (`<base>/composer/`): it waits for its fragment. */
   async preload(pageUrl: string, timeoutMs: number): Promise<void> {
-    await this.page.goto(pageUrl, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
-    await this.page.waitForSelector('body[data-standby="waiting"]', { timeout: timeoutMs });
+    await navigate(this.page, pageUrl, timeoutMs);
+    await this.page.waitForSelector('body[data-standby="waiting"]', { timeout: timeoutMs }).catch((err: Error) => {
+      throw new MediaProcessorError('ERR_PAGE_LOAD', `the composer page did not get ready: ${withoutUrlSecrets(err.message)}`);
+    });
   }
 
   get pid(): number | undefined {
@@ -150,6 +180,15 @@ export class Chromium {
       killGroup(proc.pid); // the leader is gone; make sure its helpers are too
     }
     await rm(this.profileDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 }).catch(() => undefined);
+  }
+}
+
+/** page.goto, its error rewritten without the URL's query and fragment (and without a cause that has them). */
+async function navigate(page: Page, url: string, timeoutMs: number): Promise<void> {
+  try {
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  } catch (err) {
+    throw new MediaProcessorError('ERR_PAGE_LOAD', `the composer page did not load: ${withoutUrlSecrets((err as Error).message)}`);
   }
 }
 

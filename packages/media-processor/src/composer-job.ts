@@ -13,12 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import { IngestCloseCode, type ComposerConfig, type ComposerVideoCodec, type IngestStatus } from '@onair/protocol';
 import { Chromium } from './chromium.js';
+import type { ChromiumSandbox } from './chromium-sandbox.js';
 import type { Standby } from './standby-pool.js';
 import type { JobTimings, MediaSettings } from './defaults.js';
 import { FfmpegRun } from './ffmpeg-process.js';
 import { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
 import type { IngestServer, IngestSession, IngestSocket } from './ingest-server.js';
 import type { RecordingTap } from './recording-sink.js';
+import { redact } from './redact.js';
 import { RestartBudget } from './restart-budget.js';
 import { TypedEvents, type JobLogger } from './typed-events.js';
 
@@ -48,6 +50,8 @@ export interface ComposerJobSpec {
 
 export interface ComposerJobDeps {
   chromePath: string;
+  /** how the job's Chromium is sandboxed */
+  sandbox: ChromiumSandbox;
   ffmpegPath: string;
   ingest: IngestServer;
   /** the server's own base URL as Chromium on this machine reaches it (http://127.0.0.1:port) */
@@ -86,6 +90,8 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   private browserGeneration = 0;
   private current: { socket: IngestSocket; ffmpeg: FfmpegRun; ended: Promise<void> } | undefined;
   private readonly secret = randomBytes(32).toString('base64url');
+  /** what never reaches a log line or an event: the ingest secret and every token minted for the page */
+  private readonly secrets = new Set<string>([this.secret]);
   private readonly budget: RestartBudget;
   private readonly unregister: () => void;
   private readonly ingestPath: string;
@@ -163,7 +169,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   private async launch(): Promise<void> {
     const generation = ++this.browserGeneration;
     const onPageLog = (level: 'error' | 'warn' | 'info', text: string) =>
-      this.log(level === 'info' ? 'debug' : 'warn', { page: text.slice(0, 500) }, 'composer page');
+      this.log(level === 'info' ? 'debug' : 'warn', { page: this.redact(text).slice(0, 500) }, 'composer page');
     const standby = this.standby;
     this.standby = undefined;
     const preloaded = standby ? await standby.chromium : undefined;
@@ -175,6 +181,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     try {
       chromium = preloaded ?? await Chromium.launch({
         executablePath: this.deps.chromePath,
+        sandbox: this.deps.sandbox,
         label: this.spec.id,
         launchTimeoutMs: this.deps.timings.launchTimeoutMs,
         width: this.spec.width,
@@ -202,7 +209,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
       this.log('info', { chromiumPid: chromium.pid, standby: Boolean(standby) }, 'composer page loaded');
     } catch (err) {
       if (this.phase === 'running' && generation === this.browserGeneration) {
-        this.fault('chromium', `the composer page did not load: ${(err as Error).message}`);
+        this.fault('chromium', (err as Error).message);
       }
     }
   }
@@ -210,8 +217,10 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   private async pageUrl(): Promise<string> {
     const base = this.deps.localUrl();
     const { spec, deps } = this;
+    const token = await deps.mintToken(spec.identity, spec.room);
+    this.secrets.add(token);
     const config: ComposerConfig = {
-      token: await deps.mintToken(spec.identity, spec.room),
+      token,
       room: spec.room,
       serverUrl: base,
       ingestUrl: base.replace(/^http/, 'ws') + this.ingestPath,
@@ -317,8 +326,9 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
 
   // ---- faults, failure, shutdown -------------------------------------------------------
 
-  private fault(cause: RestartCause, detail: string): void {
+  private fault(cause: RestartCause, raw: string): void {
     if (this.phase !== 'running') return;
+    const detail = this.redact(raw);
     if (!this.budget.take(Date.now())) {
       // never any media: the extension could not be loaded; else streaming broke down
       void this.fail(
@@ -349,8 +359,9 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     }, this.deps.timings.mediaTimeoutMs);
   }
 
-  private async fail(reason: JobFailureReason, message: string): Promise<void> {
+  private async fail(reason: JobFailureReason, raw: string): Promise<void> {
     if (this.phase !== 'running') return;
+    const message = this.redact(raw);
     this.log('error', { reason, detail: message }, 'composer job failed');
     this.emit('failed', reason, message);
     await this.shutdown();
@@ -387,6 +398,11 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
       this.emit('closed');
     })();
     return this.closing;
+  }
+
+  /** `text` fit for a log line or an event: no URL query or fragment, none of the job's secrets. */
+  private redact(text: string): string {
+    return redact(text, this.secrets);
   }
 
   private log(level: 'debug' | 'info' | 'warn' | 'error', obj: object, msg: string): void {

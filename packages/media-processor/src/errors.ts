@@ -2,6 +2,7 @@
 export type MediaProcessorErrorCode =
   | 'ERR_BINARY_NOT_FOUND'
   | 'ERR_BROWSER_LAUNCH'
+  | 'ERR_SANDBOX_UNAVAILABLE'
   | 'ERR_PAGE_LOAD'
   | 'ERR_NO_MEDIA'
   | 'ERR_TOO_MANY_RESTARTS'

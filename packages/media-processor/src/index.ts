@@ -13,7 +13,17 @@ export { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings }
 export { FRAGMENT_AIM_SHORT_US, ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
 export { INGEST_PATH_PREFIX } from './ingest-server.js';
 export { resolveChromePath, resolveFfmpegPath } from './binaries.js';
-export { CHROMIUM_ARGS, COMPOSER_CHROMIUM_ARGS } from './chromium.js';
+export { Chromium, CHROMIUM_ARGS, CHROMIUM_BASE_ARGS, COMPOSER_CHROMIUM_ARGS, type ChromiumOptions } from './chromium.js';
+export {
+  chooseSandbox,
+  describeSandbox,
+  NOBODY,
+  probeSandboxHost,
+  type ChromiumSandbox,
+  type SandboxHost,
+  type SandboxUser,
+} from './chromium-sandbox.js';
+export { PROFILE_PREFIX } from './composer-profiles.js';
 export type { JobLogger } from './typed-events.js';
 export { RecordingSink, type RecordingTap } from './recording-sink.js';
 export {

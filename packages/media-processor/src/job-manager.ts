@@ -10,6 +10,8 @@ import { ComposerJob, type ComposerJobSpec } from './composer-job.js';
 import { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings } from './defaults.js';
 import { MediaProcessorError } from './errors.js';
 import { Chromium } from './chromium.js';
+import { chooseSandbox, probeSandboxHost, type ChromiumSandbox } from './chromium-sandbox.js';
+import { sweepStaleProfiles } from './composer-profiles.js';
 import { IngestServer } from './ingest-server.js';
 import { StandbyPool, type Standby } from './standby-pool.js';
 import type { JobLogger } from './typed-events.js';
@@ -18,6 +20,11 @@ export interface JobManagerOptions {
   /** explicit binaries (CHROME_PATH / FFMPEG_PATH); found when absent */
   chromePath?: string | undefined;
   ffmpegPath?: string | undefined;
+  /**
+   * Chromium's sandbox (default true). false runs it with --no-sandbox: only when the
+   * operator asked (ONAIR_CHROMIUM_NO_SANDBOX=1).
+   */
+  sandbox?: boolean | undefined;
   /** concurrent jobs; default {@link defaultMaxJobs} */
   maxJobs?: number | undefined;
   localUrl: () => string;
@@ -53,6 +60,8 @@ export interface JobSlot {
 export class JobManager {
   readonly maxJobs: number;
   readonly media: MediaSettings;
+  /** how every Chromium of this manager is sandboxed, decided once from this host */
+  readonly sandbox: ChromiumSandbox;
   private readonly timings: JobTimings;
   private readonly ingest: IngestServer;
   /** running jobs (they hold a slot) */
@@ -66,6 +75,7 @@ export class JobManager {
 
   constructor(private readonly opts: JobManagerOptions) {
     this.maxJobs = opts.maxJobs ?? defaultMaxJobs();
+    this.sandbox = chooseSandbox(opts.sandbox ?? true, probeSandboxHost());
     this.timings = { ...jobTimingDefaults, ...opts.timings };
     this.media = { ...mediaDefaults, ...opts.media };
     this.ingest = new IngestServer({ helloTimeoutMs: 10_000, maxPayload: 16 * 1024 * 1024 });
@@ -76,6 +86,7 @@ export class JobManager {
       launch: (id) =>
         Chromium.launch({
           executablePath: this.resolveBinaries().chrome,
+          sandbox: this.sandbox,
           label: id,
           launchTimeoutMs: this.timings.launchTimeoutMs,
           width: 1280,
@@ -95,12 +106,21 @@ export class JobManager {
    * nothing when Chromium or ffmpeg is missing: jobs then fail to reserve anyway.
    */
   warm(): void {
+    if (this.sandbox.mode === 'unavailable') return;
     try {
       this.resolveBinaries();
     } catch {
       return;
     }
     this.standby.fill();
+  }
+
+  /**
+   * Removes composer profiles that crashed servers left in the temp dir (none that a living
+   * server or Chromium uses). Resolves with the paths removed.
+   */
+  sweepProfiles(): Promise<string[]> {
+    return sweepStaleProfiles(this.sandbox.mode === 'as-user' ? { sandboxUid: this.sandbox.user.uid } : {});
   }
 
   /** Standby Chromium held now (launching or ready), and their process ids once ready. */
@@ -117,11 +137,13 @@ export class JobManager {
   }
 
   /**
-   * Reserves a slot, or throws ERR_CAPACITY when `maxJobs` are running or reserved, or
-   * ERR_BINARY_NOT_FOUND when Chromium or ffmpeg is missing.
+   * Reserves a slot, or throws ERR_CAPACITY when `maxJobs` are running or reserved,
+   * ERR_BINARY_NOT_FOUND when Chromium or ffmpeg is missing, or ERR_SANDBOX_UNAVAILABLE
+   * when Chromium cannot be sandboxed here (and the sandbox was not turned off).
    */
   reserve(): JobSlot {
     if (this.closed) throw new MediaProcessorError('ERR_STOPPED', 'The server is shutting down');
+    if (this.sandbox.mode === 'unavailable') throw new MediaProcessorError('ERR_SANDBOX_UNAVAILABLE', this.sandbox.reason);
     if (this.jobs.size + this.reserved >= this.maxJobs) {
       throw new MediaProcessorError(
         'ERR_CAPACITY',
@@ -155,6 +177,7 @@ export class JobManager {
         if (standby) this.standby.fill(this.timings.standbyRefillMs);
         const job = new ComposerJob(spec, {
           chromePath: binaries.chrome,
+          sandbox: this.sandbox,
           ffmpegPath: binaries.ffmpeg,
           ingest: this.ingest,
           localUrl: this.opts.localUrl,

@@ -1,11 +1,13 @@
 /** The table `composer.bench.ts` prints in afterAll. */
+import type { LaunchSample } from './chromium-launches.js';
 import type { StartSample, SteadySample } from './composer-runs.js';
 import type { CpuWindow } from './proc-usage.js';
 
 export const GOALS = { firstSegmentMs: 2_500, cores: 0.6, memoryBytes: 500 * 1024 * 1024 } as const;
 
 export interface Scenario {
-  path: 'copy' | 'baseline';
+  /** copy: the default (H.264 copied, Chromium sandboxed); nosandbox: copy with ONAIR_CHROMIUM_NO_SANDBOX=1; baseline: VP8 re-encoded */
+  path: 'copy' | 'nosandbox' | 'baseline';
   size: number;
   /** 1-minute load average when the scenario started */
   load: number;
@@ -18,6 +20,14 @@ export interface Scenario {
   notes?: string[];
   ran?: boolean;
   wallSec?: number;
+}
+
+/** Cold launches of the composer's Chromium, sandboxed and --no-sandbox in turns. */
+export interface LaunchReport {
+  samples: LaunchSample[];
+  /** how the sandboxed launches ran (namespaces, as nobody via setpriv) */
+  sandbox?: string;
+  error?: string;
 }
 
 export interface ReportInfo {
@@ -134,6 +144,7 @@ function contextRow(s: Scenario, info: ReportInfo): string[] {
   ];
 }
 
+/** `a − b` for one room size: start, cores, memory. */
 function diffLine(copy: Scenario | undefined, base: Scenario | undefined, size: number): string {
   const head = `  room of ${size}:`;
   if (!copy || !base) return `${head} –`;
@@ -151,7 +162,37 @@ function diffLine(copy: Scenario | undefined, base: Scenario | undefined, size: 
   return `${head} ${parts.join(', ')}`;
 }
 
-export function report(scenarios: Scenario[], info: ReportInfo): string {
+function launchRows(r: LaunchReport): string[][] {
+  return (['sandboxed', 'no-sandbox'] as const).map((mode) => {
+    const x = r.samples.filter((v) => v.mode === mode);
+    const p50 = (f: (v: LaunchSample) => number) => median(x.map(f));
+    return [
+      mode === 'sandboxed' ? `sandboxed (${r.sandbox ?? '?'})` : '--no-sandbox',
+      `${x.length}`,
+      sec(p50((v) => v.launchMs)),
+      sec(p50((v) => v.readyMs)),
+      x.length ? sec(Math.max(...x.map((v) => v.readyMs))) : '–',
+      x.length ? `${p50((v) => v.cpuSec).toFixed(2)} s` : '–',
+      mb(p50((v) => v.pss)),
+      mb(p50((v) => v.rss)),
+      x.length ? `${p50((v) => v.processes)}` : '–',
+    ];
+  });
+}
+
+function launchDiff(r: LaunchReport): string {
+  const of = (mode: LaunchSample['mode']) => r.samples.filter((v) => v.mode === mode);
+  const a = of('sandboxed');
+  const b = of('no-sandbox');
+  if (!a.length || !b.length) return '  –';
+  const d = (f: (v: LaunchSample) => number) => median(a.map(f)) - median(b.map(f));
+  return (
+    `  sandboxed − no-sandbox: launch ${signed(d((v) => v.launchMs), sec)}, page ready ${signed(d((v) => v.readyMs), sec)}, ` +
+    `CPU ${signed(d((v) => v.cpuSec), (v) => `${v.toFixed(2)} s`)}, idle PSS ${signed(d((v) => v.pss), mb)}, idle RSS sum ${signed(d((v) => v.rss), mb)}`
+  );
+}
+
+export function report(scenarios: Scenario[], launches: LaunchReport, info: ReportInfo): string {
   const ran = scenarios.filter((s) => s.ran);
   const sizes = [...new Set(scenarios.map((s) => s.size))];
   const rule = '='.repeat(110);
@@ -163,6 +204,8 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
     '  copy     = the default: the page records H.264, ffmpeg copies it (-c:v copy), audio → AAC',
     '  baseline = ONAIR_COMPOSER_VIDEO_CODEC=vp8 (a second server): the page records VP8, ffmpeg re-encodes it with libx264 veryfast,',
     `             ${info.baselineNote}`,
+    '  nosandbox = the copy path with ONAIR_CHROMIUM_NO_SANDBOX=1 (a third server): Chromium with --no-sandbox; copy and baseline',
+    `             run it in its sandbox, as the CLI does by default (${launches.sandbox ?? 'see the cold launches'})`,
     `  machine: ${info.cores} cores, ${info.browserVersion}; speakers: one headless Chromium, a window each (fake camera + mic),`,
     '  a full mesh the composer joins as one more (hidden) peer; everything shares the same cores',
     '',
@@ -224,6 +267,25 @@ export function report(scenarios: Scenario[], info: ReportInfo): string {
         size,
       ),
     ),
+    '',
+    "What the sandbox costs a running job: copy − nosandbox (positive: the sandboxed job is dearer/slower; each row's own noise applies):",
+    ...sizes.map((size) =>
+      diffLine(
+        ran.find((s) => s.size === size && s.path === 'copy'),
+        ran.find((s) => s.size === size && s.path === 'nosandbox'),
+        size,
+      ),
+    ),
+    '',
+    'Chromium cold launch (a job takes a standby, so its start above hides this): Chromium.launch as the server runs it, then',
+    '  <server>/composer/ preloaded until it waits for its config (what a standby does); sandboxed and --no-sandbox in turns, one at a time.',
+    '  CPU: utime+stime of its process group when the page is ready; PSS / RSS sums of the group 1 s later (idle, no room joined)',
+    ...(launches.error
+      ? [`  FAILED: ${launches.error}`]
+      : [
+          ...table(['mode', 'launches', 'launch p50', 'page ready p50', 'max', 'CPU p50', 'idle PSS p50', 'idle RSS sum p50', 'processes'], launchRows(launches)),
+          launchDiff(launches),
+        ]),
     '',
     'per-run samples in run order (first segment / ffmpeg out / streamer started, ms):',
     ...ran.map(

@@ -24,6 +24,8 @@ export interface ServeConfig {
   composerVideoCodec: 'h264' | 'vp8';
   /** Chromium kept ready (composer page preloaded) for the next media processors; undefined: the default (1) */
   composerStandby: number | undefined;
+  /** ONAIR_CHROMIUM_NO_SANDBOX=1: the composer's Chromium runs with --no-sandbox (warned about at start) */
+  chromiumNoSandbox: boolean;
   /** playback: retention of ended streams (ms), viewer limit per streamer, session idle timeout (s) */
   playback: { retentionMs: number; maxViewers: number | undefined; idleTimeoutSeconds: number | undefined };
   logLevel: string;
@@ -72,6 +74,9 @@ media processors; default from the number of cores), ONAIR_COMPOSER_VIDEO_CODEC 
 vp8: what the composer records; vp8 is re-encoded with libx264, for browsers without H.264),
 ONAIR_COMPOSER_STANDBY (Chromium kept ready with the composer page loaded, so a new media
 processor starts without launching one; default 1, 0 turns it off).
+The composer's Chromium runs in its sandbox (as root: as nobody:nogroup, through setpriv;
+it needs unprivileged user namespaces). ONAIR_CHROMIUM_NO_SANDBOX=1 runs it with
+--no-sandbox instead: only where Chromium cannot be sandboxed; a warning is logged at start.
 ICE: ONAIR_ICE_SERVERS (JSON list of {urls, username?, credential?}); TURN REST credentials
 with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).
 Playback: ONAIR_RETENTION (how long HLS files of ended streams are kept: 3600, 30m, 1h;
@@ -128,6 +133,12 @@ function playback(env: Env): ServeConfig['playback'] {
     maxViewers: maxViewers ? Number(maxViewers) : undefined,
     idleTimeoutSeconds: idle ? duration(idle, 'ONAIR_PLAYBACK_IDLE_TIMEOUT', 1_000, 86_400_000) / 1000 : undefined,
   };
+}
+
+function chromiumNoSandbox(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError(`ONAIR_CHROMIUM_NO_SANDBOX must be 1 or 0 (got '${value}')`);
 }
 
 function demoFromEnv(value: string | undefined): boolean {
@@ -241,6 +252,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     maxProcessors: env.ONAIR_MAX_PROCESSORS ? maxProcessors(env.ONAIR_MAX_PROCESSORS) : undefined,
     composerVideoCodec: composerVideoCodec(env.ONAIR_COMPOSER_VIDEO_CODEC),
     composerStandby: env.ONAIR_COMPOSER_STANDBY ? composerStandby(env.ONAIR_COMPOSER_STANDBY) : undefined,
+    chromiumNoSandbox: chromiumNoSandbox(env.ONAIR_CHROMIUM_NO_SANDBOX),
     playback: playback(env),
     logLevel: level,
     demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { createSid, ErrorCode, SidPrefix } from '@onair/protocol';
 import {
+  describeSandbox,
   JobManager,
   MediaProcessorError,
   RecordingSink,
@@ -45,6 +46,8 @@ export interface ComposerRunnerOptions {
   videoCodec: 'h264' | 'vp8';
   /** Chromium kept ready for the next jobs (undefined: the media processor's default) */
   standby?: number | undefined;
+  /** Chromium's sandbox (undefined: on); false runs it with --no-sandbox */
+  sandbox?: boolean | undefined;
   /** the server's URL as seen from this machine (set once listening) */
   localUrl: () => string;
   metrics: Metrics;
@@ -80,6 +83,7 @@ export class ComposerRunner {
       ffmpegPath: opts.ffmpegPath,
       maxJobs: opts.maxProcessors,
       standby: opts.standby,
+      sandbox: opts.sandbox,
       newId: () => createSid(SidPrefix.MediaProcessor),
       localUrl: opts.localUrl,
       logger: opts.logger,
@@ -97,6 +101,28 @@ export class ComposerRunner {
 
   bind(services: RunnerServices): void {
     this.services = services;
+  }
+
+  /** At server start: says how Chromium is sandboxed (warns when it is not) and sweeps stale profiles. */
+  async start(): Promise<void> {
+    const { sandbox } = this.manager;
+    const { logger } = this.opts;
+    const chromiumSandbox = describeSandbox(sandbox);
+    if (sandbox.mode === 'off') {
+      logger.warn(
+        { chromiumSandbox },
+        "the composer's Chromium runs WITHOUT its sandbox (ONAIR_CHROMIUM_NO_SANDBOX=1): a flaw in its media decoding could reach this server's user",
+      );
+    } else if (sandbox.mode === 'unavailable') {
+      logger.error({ chromiumSandbox }, "the composer's Chromium cannot be sandboxed here: media processors will be refused");
+    } else {
+      logger.info({ chromiumSandbox }, "the composer's Chromium is sandboxed");
+    }
+    const removed = await this.manager.sweepProfiles().catch((err: unknown) => {
+      logger.warn({ err }, 'could not sweep stale Chromium profiles');
+      return [];
+    });
+    if (removed.length) logger.info({ removed: removed.length }, 'removed Chromium profiles left by servers that are gone');
   }
 
   /** Reserves a slot before the processor is stored; throws ApiError 429/503 when it cannot run. */
