@@ -18,6 +18,8 @@ export interface Metrics {
   playbackViewers: Gauge<'streamer'>;
   /** playback requests refused, by error code */
   playbackRefusals: Counter<'code'>;
+  /** refusals by the client budgets (signaling, REST, playback) and room limits, by budget */
+  budgetRefusals: Counter<'budget'>;
   /** where the `onair_playback_held_requests` gauge reads from at scrape time (the playback origin sets it) */
   playbackHeld: { requests: () => number };
 }
@@ -105,6 +107,12 @@ export function createMetrics(store: Store): Metrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const budgetRefusals = new Counter({
+    name: 'onair_budget_refusals_total',
+    help: 'Requests refused and sockets closed because a client spent a budget, by budget',
+    labelNames: ['budget'] as const,
+    registers: [registry],
+  });
   const playbackHeld = { requests: () => 0 };
   new Gauge({
     name: 'onair_playback_held_requests',
@@ -116,6 +124,6 @@ export function createMetrics(store: Store): Metrics {
   });
   return {
     registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning, recordingsFinished,
-    playbackViewers, playbackRefusals, playbackHeld,
+    playbackViewers, playbackRefusals, playbackHeld, budgetRefusals,
   };
 }

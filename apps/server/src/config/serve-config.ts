@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { IceServerInfo } from '@onair/protocol';
 import type { Credentials } from './credentials.js';
 import { parseDuration } from '../playback/duration.js';
+import { BUDGETS_USAGE, readBudgets, type BudgetSettings } from './budgets-config.js';
 
 export interface ServeConfig {
   port: number;
@@ -32,6 +33,8 @@ export interface ServeConfig {
     servers: IceServerInfo[];
     turn?: { urls: string[]; secret: string; ttlSeconds: number };
   };
+  /** what each client may spend (budgets-config.ts) */
+  budgets: BudgetSettings;
 }
 
 export class ConfigError extends Error {
@@ -70,7 +73,8 @@ with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN
 Playback: ONAIR_RETENTION (how long HLS files of ended streams are kept: 3600, 30m, 1h;
 default 1h), ONAIR_MAX_VIEWERS (viewers per stream; default unlimited),
 ONAIR_PLAYBACK_IDLE_TIMEOUT (a viewer's session lapses this long after its last request;
-default 30s).`;
+default 30s).
+${BUDGETS_USAGE}`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -226,5 +230,6 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     logLevel: level,
     demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),
     ice: iceServers(env),
+    budgets: readBudgets(env),
   };
 }

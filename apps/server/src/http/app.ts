@@ -17,6 +17,7 @@ import { demoApi } from './demo-api.js';
 import { demoWatch } from './demo-watch.js';
 import { errorHandler } from './error-handler.js';
 import { playerPagesRouter } from './player-pages.js';
+import type { RestBudgets } from './rest-budgets.js';
 
 export interface AppOptions {
   rest: RestContext;
@@ -29,6 +30,8 @@ export interface AppOptions {
   composerDir?: string | undefined;
   /** the playback origin (`@onair/player-streamer`), everything under PLAYBACK_PATH */
   playback?: ((req: express.Request, res: express.Response) => Promise<void>) | undefined;
+  /** /v1 budgets: failed authentications per address, requests per credential */
+  restBudgets?: RestBudgets | undefined;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -103,7 +106,9 @@ export function createApp(opts: AppOptions): Express {
   app.use(playerPagesRouter({ jwks: () => opts.rest.grants.jwks() }));
 
   const v1 = express.Router();
+  if (opts.restBudgets) v1.use(opts.restBudgets.authFailures);
   v1.use(basicAuth(opts.credentials));
+  if (opts.restBudgets) v1.use(opts.restBudgets.perCredential);
   v1.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000, verify: verifyUtf8Form }));
   v1.use(roomsRouter(opts.rest));
   v1.use(participantsRouter(opts.rest));

@@ -2,7 +2,8 @@
  * `POST <playbackUrl>`: checks the viewer's access token and the playback grant inside it,
  * then opens a session. Order: access token (HS256 with the API key's secret, exp) → its
  * `grants.player` → the grant JWT (ES256 with our keys, exp, lifetime ≤ 60 s, streamer,
- * account) → Origin → the streamer → the viewer limit. Any failure is a PlaybackRefusal.
+ * account) → Origin → the streamer → the viewer limit → the token's session budget (429).
+ * Any failure is a PlaybackRefusal. (The client address's budget is checked before all this.)
  */
 import { access } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -11,6 +12,7 @@ import { verifyAccessToken, verifyPlaybackGrantJwt, type PlaybackGrantJwtClaims 
 import { originOf, requestOrigin, sessionOrigin } from './cors.js';
 import { PLAYBACK_ORIGIN_DEFAULTS, type ResolvedPlaybackOriginOptions } from './options.js';
 import { PlaybackRefusal } from './refusal.js';
+import type { PlaybackBudgets } from './budgets.js';
 import type { SessionTokens } from './session-token.js';
 import { streamFilePath } from './stream-files.js';
 import type { ViewerSessions } from './viewer-sessions.js';
@@ -27,6 +29,7 @@ export interface OpenSessionDeps {
   opts: ResolvedPlaybackOriginOptions;
   tokens: SessionTokens;
   sessions: ViewerSessions;
+  budgets: PlaybackBudgets;
 }
 
 export async function openSession(
@@ -86,6 +89,8 @@ export async function openSession(
 
   const max = opts.maxViewersPerStreamer;
   if (active && max !== undefined && deps.sessions.count(streamerSid) >= max) throw PlaybackRefusal.viewerLimit(max);
+  // last: only a session that would open counts against its token
+  deps.budgets.admitTokenSession(match[1]!, token.expiresAt);
 
   const session = deps.tokens.issue(streamerSid, bound, now);
   deps.sessions.open(session.claims, active);
