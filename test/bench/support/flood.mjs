@@ -195,7 +195,9 @@ async function held() {
   await Promise.all(
     cfg.tokens.flatMap((token) =>
       Array.from({ length: cfg.sessionsPerToken }, async () => {
+        await slot();
         const r = await post(agent, cfg.playbackUrl, { authorization: `Bearer ${token}` });
+        connecting--;
         opened[r.status] = (opened[r.status] ?? 0) + 1;
         if (r.status !== 200) return;
         sessions++;

@@ -20,15 +20,19 @@ export interface BudgetSettings {
 
 export const REST_BUDGET_DEFAULTS: RestBudgetSettings = { requestsPerSecond: 500 };
 
-export const BUDGETS_USAGE = `Budgets (each past its limit: 429/20429 with Retry-After, or signaling closed with 1008):
-ONAIR_SIGNALING_MESSAGE_RATE (messages per second per signaling socket; default
-${SIGNALING_BUDGET_DEFAULTS.messagesPerSecond}), ONAIR_SIGNALING_BYTE_RATE (bytes per second per socket; default
-${SIGNALING_BUDGET_DEFAULTS.bytesPerSecond}), ONAIR_REST_RATE (/v1 requests per second per credential; default
-${REST_BUDGET_DEFAULTS.requestsPerSecond}; 0 turns it off), ONAIR_PLAYBACK_SESSION_RATE (playback sessions opened per
-second per client address; default ${PLAYBACK_BUDGET_DEFAULTS.sessionOpensPerAddressPerSecond}), ONAIR_PLAYBACK_SESSIONS_PER_TOKEN
-(sessions one viewer access token may open; one more each minute; default ${PLAYBACK_BUDGET_DEFAULTS.sessionsPerToken}),
-ONAIR_PLAYBACK_MAX_HELD (LL-HLS requests held open at once, all viewers; default ${PLAYBACK_BUDGET_DEFAULTS.maxHeld}).
-Rates allow ten seconds' worth at once.`;
+const S = SIGNALING_BUDGET_DEFAULTS;
+const P = PLAYBACK_BUDGET_DEFAULTS;
+export const BUDGETS_USAGE = [
+  'Budgets (past one: 429/20429 with Retry-After; a signaling socket is closed with 1008).',
+  "Rates allow ten seconds' worth at once.",
+  `  ONAIR_SIGNALING_MESSAGE_RATE       messages per second per signaling socket (default ${S.messagesPerSecond})`,
+  `  ONAIR_SIGNALING_BYTE_RATE          bytes per second per signaling socket (default ${S.bytesPerSecond})`,
+  `  ONAIR_REST_RATE                    /v1 requests per second per credential (default ${REST_BUDGET_DEFAULTS.requestsPerSecond}; 0: off)`,
+  `  ONAIR_PLAYBACK_SESSION_RATE        playback sessions opened per second per client address (default ${P.sessionOpensPerAddressPerSecond})`,
+  `  ONAIR_PLAYBACK_SESSIONS_PER_TOKEN  sessions one viewer access token may open, one more each minute (default ${P.sessionsPerToken})`,
+  `  ONAIR_PLAYBACK_MAX_HELD            LL-HLS requests held open at once, all viewers (default ${P.maxHeld}; ${P.maxHeldPerSession} per session)`,
+  '  Failed /v1 authentications: 100 per client address, one more each second (fixed).',
+].join('\n');
 
 function whole(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
   const value = env[name];

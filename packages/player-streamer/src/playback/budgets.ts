@@ -3,8 +3,9 @@
  *
  * - opening sessions (`POST /playback/<VJ>`) per client address: the socket's remote address
  *   (no proxy is trusted yet), checked before any token is verified;
- * - sessions per viewer access token: keyed on a hash of the token, forgotten when it
- *   expires; `sessionsPerToken` at once, then one more a minute;
+ * - session opens per viewer access token: every attempt whose token verifies counts, keyed
+ *   on a hash of the token and forgotten when it expires; `sessionsPerToken` at once, then one
+ *   more a minute;
  * - requests held open for Low-Latency HLS (blocking playlist reloads, preload-hinted parts):
  *   at most `maxHeld` in all and `maxHeldPerSession` per session at once.
  *

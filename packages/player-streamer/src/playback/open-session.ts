@@ -2,8 +2,9 @@
  * `POST <playbackUrl>`: checks the viewer's access token and the playback grant inside it,
  * then opens a session. Order: access token (HS256 with the API key's secret, exp) → its
  * `grants.player` → the grant JWT (ES256 with our keys, exp, lifetime ≤ 60 s, streamer,
- * account) → Origin → the streamer → the viewer limit → the token's session budget (429).
- * Any failure is a PlaybackRefusal. (The client address's budget is checked before all this.)
+ * account) → Origin → the streamer → the viewer limit. Any failure is a PlaybackRefusal. Budgets
+ * (429): the client address's before all this, the access token's right after its check (every
+ * attempt with a genuine token counts, so a flood with one token costs one HMAC per request).
  */
 import { access } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -54,6 +55,9 @@ export async function openSession(
     throw PlaybackRefusal.fromTokenError(error, false);
   });
 
+  // right after the cheap HS256 check, before the grant's ES256: a flood with one token costs little
+  deps.budgets.admitTokenSession(match[1]!, token.expiresAt);
+
   const player = token.grants.player;
   if (!player || typeof player !== 'object') throw PlaybackRefusal.noPlayerGrant();
   const grantJwt = grantFromPlaybackUrl(player.playbackUrl);
@@ -89,8 +93,6 @@ export async function openSession(
 
   const max = opts.maxViewersPerStreamer;
   if (active && max !== undefined && deps.sessions.count(streamerSid) >= max) throw PlaybackRefusal.viewerLimit(max);
-  // last: only a session that would open counts against its token
-  deps.budgets.admitTokenSession(match[1]!, token.expiresAt);
 
   const session = deps.tokens.issue(streamerSid, bound, now);
   deps.sessions.open(session.claims, active);
