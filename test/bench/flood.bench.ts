@@ -1,8 +1,8 @@
 /**
  * Floods against the client budgets of a real `onair serve` (default settings), each beside
  * a baseline from the same run: the server's RSS growth and the latency of a concurrent REST
- * call (`GET /v1/Rooms/{Sid}` on a new connection, one every 50 ms from this process) while
- * a flood runs.
+ * call (`GET /v1/Rooms/{Sid}` on a kept-alive connection, one every 50 ms from this process)
+ * while a flood runs.
  *
  * Floods (test/bench/support/flood.mjs, a child process, so its busy loop does not slow the probe):
  * - signaling, one socket: an authenticated participant sends ICE candidates to another as
@@ -23,7 +23,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
@@ -73,13 +73,16 @@ function runNode(args: string[]): Promise<string> {
 }
 
 /**
- * One authenticated `GET /v1/Rooms/{Sid}` on a new connection (as a new client would come:
- * no keep-alive race with the server's idle timeout); its status.
+ * The probe's connection: kept alive, as an application's REST client keeps it; dropped after
+ * 4 s idle, before the server's 5 s keepAliveTimeout, so it is never reused as the server closes it.
  */
+const probeAgent = new Agent({ keepAlive: true, maxSockets: 1, timeout: 4_000 });
+
+/** One authenticated `GET /v1/Rooms/{Sid}`; its status. */
 function probeOnce(): Promise<number> {
   const auth = Buffer.from(`${server.creds.apiKeySid}:${server.creds.apiSecret}`).toString('base64');
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}/v1/Rooms/${roomSid}`, { agent: false, headers: { authorization: `Basic ${auth}` } }, (res) => {
+    const req = request(`${server.url}/v1/Rooms/${roomSid}`, { agent: probeAgent, headers: { authorization: `Basic ${auth}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -145,6 +148,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  probeAgent.destroy();
   await server?.stop();
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
   const ms = (v: number) => v.toFixed(1);
