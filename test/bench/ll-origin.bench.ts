@@ -143,7 +143,8 @@ async function load(mode: Mode): Promise<LoadResult> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // one viewer token stands for every simulated viewer here: its session budget must hold them all
+  server = await startServer({ env: { ONAIR_PLAYBACK_SESSIONS_PER_TOKEN: String(VIEWERS) } });
   const [llSid, standardSid] = await Promise.all([createStreamer(server), createStreamer(server, { LatencyMode: 'standard' })]);
   const common = { dataDir: server.dataDir, videoBitrate: '300k' };
   const [ll, standard] = await Promise.all([

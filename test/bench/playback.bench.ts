@@ -119,7 +119,8 @@ async function load(servingPid: number, config: Record<string, unknown>): Promis
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // one viewer token stands for every simulated viewer here: its session budget must hold them all
+  server = await startServer({ env: { ONAIR_PLAYBACK_SESSIONS_PER_TOKEN: String(VIEWERS) } });
   const client = twilioClient(server);
   streamerSid = (await client.media.v1.playerStreamer.create()).sid;
   stream = await startTestStream({ dataDir: server.dataDir, streamerSid, segmentSeconds: SEGMENT_SECONDS, videoBitrate: '300k' });

@@ -57,6 +57,7 @@ async function serve(args: string[]): Promise<number> {
     chromiumSandbox: !config.chromiumNoSandbox,
     playback: config.playback,
     callbackAllow: config.callbackAllow,
+    budgets: config.budgets,
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -21,6 +21,8 @@ export interface Metrics {
   /** status callbacks refused by destination (loopback, private, ...) and dropped (queue-full, invalid, closed) */
   callbacksRefused: Counter<'reason'>;
   callbacksDropped: Counter<'reason'>;
+  /** refusals by the client budgets (signaling, REST, playback) and room limits, by budget */
+  budgetRefusals: Counter<'budget'>;
   /** where the `onair_playback_held_requests` gauge reads from at scrape time (the playback origin sets it) */
   playbackHeld: { requests: () => number };
 }
@@ -108,6 +110,12 @@ export function createMetrics(store: Store): Metrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const budgetRefusals = new Counter({
+    name: 'onair_budget_refusals_total',
+    help: 'Requests refused and sockets closed because a client spent a budget, by budget',
+    labelNames: ['budget'] as const,
+    registers: [registry],
+  });
   const playbackHeld = { requests: () => 0 };
   new Gauge({
     name: 'onair_playback_held_requests',
@@ -132,6 +140,6 @@ export function createMetrics(store: Store): Metrics {
   return {
     callbacksRefused, callbacksDropped,
     registry, httpRequests, httpDuration, jobRestarts, jobFailures, hlsSegments, jobsRunning, recordingsFinished,
-    playbackViewers, playbackRefusals, playbackHeld,
+    playbackViewers, playbackRefusals, playbackHeld, budgetRefusals,
   };
 }

@@ -17,6 +17,8 @@ import { StatusCallbackSender } from './callbacks/sender.js';
 import type { Credentials } from './config/credentials.js';
 import { TypedEmitter } from './events.js';
 import { createApp } from './http/app.js';
+import { restBudgets, type RestBudgets } from './http/rest-budgets.js';
+import { REST_BUDGET_DEFAULTS, type BudgetSettings } from './config/budgets-config.js';
 import { baseUrlResolver } from './http/urls.js';
 import { acceptUpgradeHost } from './http/host-check.js';
 import { HostPolicy, isLoopbackBind } from './http/host-policy.js';
@@ -65,6 +67,8 @@ export interface OnairServerOptions {
   playback?: PlaybackSettings;
   /** what status callbacks may reach besides public addresses (default: nothing else) */
   callbackAllow?: CallbackAllowList;
+  /** client budgets (signaling, REST, playback); each missing one has its default */
+  budgets?: Partial<BudgetSettings>;
 }
 
 export class OnairServer {
@@ -84,6 +88,7 @@ export class OnairServer {
   private readonly recordings: MediaRecordingService;
   private readonly playback: PlaybackService;
   private readonly hostPolicy: HostPolicy;
+  private readonly restBudgets: RestBudgets;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -103,15 +108,21 @@ export class OnairServer {
     const rooms = new RoomService(this.ctx);
     const participants = new ParticipantService(this.ctx);
     this.lifecycle = new RoomLifecycle(this.ctx, rooms, opts.roomTimeoutMinuteMs);
+    const metrics = createMetrics(this.store);
+    const refused = (budget: string) => metrics.budgetRefusals.inc({ budget });
     this.roomServer = new RoomServer(
       new ServerRoomsBackend(this.ctx, opts.credentials, rooms, participants, this.lifecycle, opts.ice ?? { servers: [] }),
-      { logger },
+      {
+        logger,
+        ...(opts.budgets?.signaling ? { budget: opts.budgets.signaling } : {}),
+        onLimit: (kind) => refused(kind === 'published-tracks' ? 'room_published_tracks' : `signaling_${kind}`),
+      },
     );
+    this.restBudgets = restBudgets(opts.budgets?.rest ?? REST_BUDGET_DEFAULTS, refused);
     // REST decisions reach live sessions
     this.events.on('participantDisconnected', (p) => this.roomServer.kick(p.sid));
     this.events.on('roomEnded', (room) => this.roomServer.closeRoom(room.sid));
     const streamers = new PlayerStreamerService(this.ctx);
-    const metrics = createMetrics(this.store);
     this.callbacks.events.on('refused', (reason) => metrics.callbacksRefused.inc({ reason }));
     this.callbacks.events.on('dropped', (reason) => metrics.callbacksDropped.inc({ reason }));
     this.composer = new ComposerRunner({
@@ -156,6 +167,7 @@ export class OnairServer {
       logger,
       jwks: () => this.grants.jwks(),
       baseUrl,
+      budgets: opts.budgets?.playback,
     });
     this.hostPolicy = new HostPolicy({
       bindHost: opts.host,
@@ -174,6 +186,7 @@ export class OnairServer {
         baseUrl,
       },
       playback: this.playback.origin.handle,
+      restBudgets: this.restBudgets,
       credentials: opts.credentials,
       logger,
       metrics,
@@ -238,6 +251,7 @@ export class OnairServer {
       this.maxDuration.close();
       this.lifecycle.close();
       this.playback.close();
+      this.restBudgets.close();
       // every processor ends with the server: jobs stopped, playlists finalised
       await this.processors.endAllRunning('internal-service-error').catch((err) =>
         this.opts.logger.error({ err }, 'ending media processors failed'),

@@ -33,6 +33,8 @@ export type { PlaybackRequest } from './playback/origin.js';
 export { PLAYBACK_ORIGIN_DEFAULTS } from './playback/options.js';
 export type { PlaybackOriginOptions, StreamerInfo, PublicJwk, GrantKeys } from './playback/options.js';
 export { PlaybackRefusal } from './playback/refusal.js';
+export { PLAYBACK_BUDGET_DEFAULTS } from './playback/budgets.js';
+export type { PlaybackBudgetOptions, PlaybackBudgetName } from './playback/budgets.js';
 export { heldMs } from './playback/hold.js';
 export { SessionTokens, MIN_SESSION_KEY_BYTES } from './playback/session-token.js';
 export type { SessionClaims } from './playback/session-token.js';

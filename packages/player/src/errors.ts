@@ -11,6 +11,12 @@ export const PlayerErrorCode = {
   PlaybackForbidden: 20403,
   /** the stream or its session is gone */
   StreamNotFound: 20404,
+  /**
+   * the playback server refused for a budget (too many sessions from this token or address,
+   * too many held requests): `retryAfterSeconds` says when to try again; the player never
+   * retries on its own
+   */
+  TooManyRequests: 20429,
   /** the media could not be decoded or played */
   MediaError: 20500,
   /** the server could not be reached or answered nonsense */
@@ -23,10 +29,13 @@ export type PlayerErrorCode = (typeof PlayerErrorCode)[keyof typeof PlayerErrorC
 export class PlayerError extends Error {
   override name = 'PlayerError';
   readonly code: number;
+  /** for 20429: seconds the server asked to wait (its `Retry-After`), when it said */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: number, message: string, options?: { cause?: unknown; retryAfterSeconds?: number | undefined }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   /** The grant failed a check; `reason` says which. Never quotes the token. */
@@ -46,15 +55,20 @@ export class PlayerError extends Error {
     return new PlayerError(PlayerErrorCode.MediaError, message, { cause });
   }
 
-  /** A refusal by the playback origin (`PlaybackErrorBody`), code and message kept. */
-  static fromServer(status: number, body: unknown): PlayerError {
+  /**
+   * A refusal by the playback origin (`PlaybackErrorBody`), code and message kept. A 429 is
+   * 20429 whatever the body says, with the `Retry-After` header's seconds.
+   */
+  static fromServer(status: number, body: unknown, retryAfter?: string | null): PlayerError {
+    const seconds = status === 429 && retryAfter && /^\d{1,9}$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
     if (typeof body === 'object' && body !== null) {
       const { code, message } = body as { code?: unknown; message?: unknown };
       if (typeof code === 'number' && Number.isInteger(code) && typeof message === 'string') {
-        return new PlayerError(code, message);
+        return new PlayerError(status === 429 ? PlayerErrorCode.TooManyRequests : code, message, { retryAfterSeconds: seconds });
       }
     }
-    const code = status === 404 ? PlayerErrorCode.StreamNotFound : PlayerErrorCode.NetworkError;
-    return new PlayerError(code, `the playback server answered HTTP ${status}`);
+    const code =
+      status === 404 ? PlayerErrorCode.StreamNotFound : status === 429 ? PlayerErrorCode.TooManyRequests : PlayerErrorCode.NetworkError;
+    return new PlayerError(code, `the playback server answered HTTP ${status}`, { retryAfterSeconds: seconds });
   }
 }

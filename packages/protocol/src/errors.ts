@@ -27,6 +27,7 @@ export const ErrorCode = {
   SignalingMalformed: 53000,
   RoomCompleted: 53118,
   RoomNameExists: 53113,
+  ParticipantMaxTracksExceeded: 53203,
   ParticipantDuplicateIdentity: 53205,
   PlayerViewerLimit: 56008,
 } as const;

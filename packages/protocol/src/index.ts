@@ -83,4 +83,7 @@ export type {
 export { PLAYBACK_PATH, PLAYBACK_PLAYLIST, LatencyModes, DEFAULT_LATENCY_MODE } from './playback.js';
 export type { PlaybackSessionResponse, PlaybackErrorBody, LatencyMode } from './playback.js';
 export { TypedEmitter } from './typed-emitter.js';
+export { takeTokens, refill, retryAfterSeconds, ruleOf } from './token-bucket.js';
+export type { TokenBucket, TokenBucketRule, TakeResult } from './token-bucket.js';
+export { KeyedBuckets } from './keyed-buckets.js';
 export type { EventCallbacks } from './typed-emitter.js';

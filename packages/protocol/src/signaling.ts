@@ -166,6 +166,8 @@ export interface ErrorMessage {
   code: number;
   message: string;
   fatal: boolean;
+  /** the `requestId` of the request refused (e.g. a `publish` past MaxConcurrentPublishedTracks, 53203) */
+  requestId?: string;
 }
 
 export type ServerMessage =
@@ -187,7 +189,7 @@ export interface RTCIceCandidateInitLike {
   usernameFragment?: string | null;
 }
 
-/** WebSocket close codes used by the server (4000–4999 are application codes). */
+/** WebSocket close codes used by the server (4000–4999 are application codes; 1000 and 1008 are the standard ones). */
 export const SignalingCloseCode = {
   /** normal leave */
   Normal: 1000,
@@ -195,6 +197,12 @@ export const SignalingCloseCode = {
   Refused: 4000,
   /** missed heartbeats */
   Timeout: 4001,
+  /**
+   * the socket spent its budget (messages or bytes per second, see the server's
+   * ONAIR_SIGNALING_MESSAGE_RATE / ONAIR_SIGNALING_BYTE_RATE); an `error` frame with code
+   * 20429 comes first. Not worth retrying at once: the SDK reports it as a fatal error.
+   */
+  PolicyViolation: 1008,
 } as const;
 
 export const SIGNALING_PATH = '/signaling';

@@ -15,6 +15,11 @@ export const RoomErrorCode = {
   TrackInvalid: 53300,
   /** this participant already publishes a track with that name */
   TrackNameIsDuplicated: 53304,
+  /**
+   * the server closed the signaling connection (1008) because it sent too many messages or
+   * bytes; the same code as the server's `error` frame (20429, too many requests)
+   */
+  SignalingBudgetSpent: 20429,
 } as const;
 
 export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
@@ -81,6 +86,14 @@ export class RoomError extends Error {
     return new RoomError(
       RoomErrorCode.SignalingConnectionError,
       `the server closed the signaling connection (${closeCode}${reason ? `: ${reason}` : ''})`,
+    );
+  }
+
+  /** The server closed the socket with 1008: this client sent more than its signaling budget. */
+  static budgetSpent(): RoomError {
+    return new RoomError(
+      RoomErrorCode.SignalingBudgetSpent,
+      'the server closed the signaling connection: too many messages (1008, policy violation)',
     );
   }
 

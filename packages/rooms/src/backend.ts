@@ -17,6 +17,8 @@ export interface RoomRef {
   sid: string;
   name: string;
   maxParticipants: number;
+  /** MaxConcurrentPublishedTracks: tracks all participants may publish at once; null or 0 = no limit */
+  maxPublishedTracks?: number | null;
 }
 
 export interface RoomsBackend {

@@ -28,6 +28,18 @@ export class RoomsError extends Error {
   static removed(): RoomsError {
     return new RoomsError(ErrorCode.ParticipantRemoved, 'The participant was removed from the room via the REST API');
   }
+  static maxTracks(max: number): RoomsError {
+    return new RoomsError(
+      ErrorCode.ParticipantMaxTracksExceeded,
+      `Publishing would exceed the Room's maximum simultaneously published tracks (${max})`,
+    );
+  }
+  static budget(what: 'messages' | 'bytes'): RoomsError {
+    return new RoomsError(
+      ErrorCode.TooManyRequests,
+      `Too many signaling ${what}: this connection spent its budget and is closed`,
+    );
+  }
   static grants(message: string): RoomsError {
     return new RoomsError(ErrorCode.AccessTokenGrantsInvalid, message);
   }

@@ -3,3 +3,5 @@ export type { RoomServerOptions, RoomsLogger } from './room-server.js';
 export type { RoomsBackend, RoomRef, AuthenticatedToken } from './backend.js';
 export { RoomsError } from './errors.js';
 export { parseClientMessage } from './messages.js';
+export { SIGNALING_BUDGET_DEFAULTS } from './socket-budget.js';
+export type { SignalingBudgetOptions, SignalingBudgetKind } from './socket-budget.js';

@@ -18,6 +18,19 @@ export class LiveRoom {
     return [...this.sessions.values()].find((s) => !s.hidden && s.identity === identity);
   }
 
+  /** Tracks published in the room now, by every participant. */
+  get publishedTracks(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.tracks.size;
+    return n;
+  }
+
+  /** True when `more` tracks would take the room past MaxConcurrentPublishedTracks. */
+  wouldExceedTracks(more: number): boolean {
+    const max = this.ref.maxPublishedTracks;
+    return typeof max === 'number' && max > 0 && more > 0 && this.publishedTracks + more > max;
+  }
+
   /** Sends to every session except `except`. */
   broadcast(message: ServerMessage, except?: Session): void {
     for (const s of this.sessions.values()) if (s !== except) s.send(message);

@@ -20,6 +20,7 @@ import { RoomsError } from './errors.js';
 import { LiveRoom } from './live-room.js';
 import { parseClientMessage } from './messages.js';
 import { Session } from './session.js';
+import { SIGNALING_BUDGET_DEFAULTS, SocketBudget, type SignalingBudgetKind, type SignalingBudgetOptions } from './socket-budget.js';
 
 export interface RoomsLogger {
   info(obj: object, msg?: string): void;
@@ -34,6 +35,12 @@ export interface RoomServerOptions {
   /** how long a new socket may take to send `join` */
   joinTimeoutMs: number;
   logger: RoomsLogger;
+  /** what one socket may send (socket-budget.ts) */
+  budget: SignalingBudgetOptions;
+  /** called when a socket spent its budget (and is closed), or a publish is refused for MaxConcurrentPublishedTracks (for metrics) */
+  onLimit: (kind: SignalingBudgetKind | 'published-tracks') => void;
+  /** how long a socket closed for its budget may take to close before it is cut */
+  budgetCloseGraceMs: number;
 }
 
 export const ROOM_SERVER_DEFAULTS: RoomServerOptions = {
@@ -41,6 +48,9 @@ export const ROOM_SERVER_DEFAULTS: RoomServerOptions = {
   resumeGraceMs: 5_000,
   joinTimeoutMs: 10_000,
   logger: { info: () => {}, warn: () => {} },
+  budget: SIGNALING_BUDGET_DEFAULTS,
+  onLimit: () => {},
+  budgetCloseGraceMs: 2_000,
 };
 
 const errorCode = (err: unknown): RoomsError => {
@@ -130,6 +140,8 @@ export class RoomServer {
     let session: Session | undefined;
     let room: LiveRoom | undefined;
     let joining = false;
+    let spent = false;
+    const budget = new SocketBudget(this.options.budget);
     const joinTimer = setTimeout(() => {
       if (!session) ws.close(SignalingCloseCode.Timeout, 'join timeout');
     }, this.options.joinTimeoutMs);
@@ -137,9 +149,17 @@ export class RoomServer {
       if (session) session.lastPong = Date.now();
     });
     ws.on('message', (data: RawData) => {
+      if (spent) return; // closing: what is still in flight is not read
+      const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const over = budget.charge(raw.length, Date.now());
+      if (over) {
+        spent = true;
+        this.spend(ws, over, session, room);
+        return;
+      }
       let msg: ClientMessage;
       try {
-        msg = parseClientMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+        msg = parseClientMessage(raw);
       } catch (err) {
         const e = errorCode(err);
         ws.send(JSON.stringify({ type: 'error', code: e.code, message: e.message, fatal: !session }));
@@ -185,6 +205,25 @@ export class RoomServer {
     ws.on('error', () => ws.terminate());
   }
 
+  /** The socket spent its budget: an `error` frame, then 1008; cut if it does not close soon. */
+  private spend(ws: WebSocket, kind: SignalingBudgetKind, session: Session | undefined, room: LiveRoom | undefined): void {
+    const e = RoomsError.budget(kind);
+    this.options.onLimit(kind);
+    this.options.logger.warn({ participantSid: session?.sid, budget: kind }, 'signaling budget spent; socket closed');
+    if (ws.readyState === ws.OPEN) {
+      ws.send(JSON.stringify({ type: 'error', code: e.code, message: e.message, fatal: true }));
+      ws.close(SignalingCloseCode.PolicyViolation, String(e.code));
+    }
+    // what is still in flight is read and dropped until the client's close frame; a client
+    // that never sends one is cut
+    setTimeout(() => ws.terminate(), this.options.budgetCloseGraceMs).unref();
+    // no resume: the participant leaves now
+    if (session && room && session.socket === ws) {
+      session.socket = undefined;
+      void this.remove(room, session, 'signaling budget spent');
+    }
+  }
+
   private async join(ws: WebSocket, msg: JoinMessage): Promise<{ session: Session; room: LiveRoom } | undefined> {
     const token = await this.backend.authenticate(msg.token);
     const wanted = token.room ?? msg.room;
@@ -227,11 +266,20 @@ export class RoomServer {
       await this.remove(room, previous, 'duplicate identity');
     }
     if (!hidden && room.visible.length >= ref.maxParticipants) throw RoomsError.roomFull(ref.name, ref.maxParticipants);
+    if (room.wouldExceedTracks(msg.tracks?.length ?? 0)) {
+      this.options.onLimit('published-tracks');
+      throw RoomsError.maxTracks(ref.maxPublishedTracks!);
+    }
 
     const sid = await this.backend.participantConnected(ref, token.identity);
     if (ws.readyState !== ws.OPEN) {
       await this.backend.participantDisconnected(ref, sid);
       return undefined;
+    }
+    if (room.wouldExceedTracks(msg.tracks?.length ?? 0)) {
+      // others published while this participant was being recorded
+      await this.backend.participantDisconnected(ref, sid);
+      throw RoomsError.maxTracks(ref.maxPublishedTracks!);
     }
     const session = new Session(sid, token.identity, hidden, ws);
     for (const t of msg.tracks ?? []) {
@@ -276,6 +324,12 @@ export class RoomServer {
         return;
       }
       case 'publish': {
+        if (room.wouldExceedTracks(1)) {
+          this.options.onLimit('published-tracks');
+          const e = RoomsError.maxTracks(room.ref.maxPublishedTracks!);
+          session.send({ type: 'error', code: e.code, message: e.message, fatal: false, requestId: msg.requestId });
+          return;
+        }
         const track: TrackInfo = { ...msg.track, sid: createSid(SidPrefix.Track) };
         session.tracks.set(track.sid, track);
         session.send({ type: 'published', requestId: msg.requestId, track });

@@ -8,6 +8,7 @@ import type { IceServerInfo } from '@onair/protocol';
 import type { Credentials } from './credentials.js';
 import { parseCallbackAllow, type CallbackAllowList } from '../callbacks/allow-list.js';
 import { parseDuration } from '../playback/duration.js';
+import { BUDGETS_USAGE, readBudgets, type BudgetSettings } from './budgets-config.js';
 
 export interface ServeConfig {
   port: number;
@@ -37,6 +38,8 @@ export interface ServeConfig {
   };
   /** what status callbacks may reach besides public addresses (ONAIR_CALLBACK_ALLOW) */
   callbackAllow: CallbackAllowList;
+  /** what each client may spend (budgets-config.ts) */
+  budgets: BudgetSettings;
 }
 
 export class ConfigError extends Error {
@@ -86,7 +89,8 @@ default 30s).
 Status callbacks: ONAIR_CALLBACK_ALLOW (comma list of CIDRs or host names that
 StatusCallback URLs may reach besides public addresses; loopback, private, link-local,
 CGNAT, multicast and reserved addresses are refused otherwise; e.g. 127.0.0.0/8 to receive
-callbacks on this machine; default: none).`;
+callbacks on this machine; default: none).
+${BUDGETS_USAGE}`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -258,5 +262,6 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),
     ice: iceServers(env),
     callbackAllow: callbackAllow(env.ONAIR_CALLBACK_ALLOW),
+    budgets: readBudgets(env),
   };
 }

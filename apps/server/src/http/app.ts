@@ -21,6 +21,7 @@ import { hostCheck } from './host-check.js';
 import type { HostPolicy } from './host-policy.js';
 import { sameOriginOnly } from './origin-check.js';
 import { playerPagesRouter } from './player-pages.js';
+import type { RestBudgets } from './rest-budgets.js';
 
 export interface AppOptions {
   rest: RestContext;
@@ -39,6 +40,8 @@ export interface AppOptions {
   exposed?: boolean;
   /** ONAIR_PUBLIC_URL: its origin counts as the server's own for the /v1 Origin check */
   publicUrl?: string | undefined;
+  /** /v1 budgets: failed authentications per address, requests per credential */
+  restBudgets?: RestBudgets | undefined;
 }
 
 export const BODY_LIMIT = '1mb';
@@ -116,7 +119,9 @@ export function createApp(opts: AppOptions): Express {
 
   const v1 = express.Router();
   v1.use(sameOriginOnly(opts.publicUrl));
+  if (opts.restBudgets) v1.use(opts.restBudgets.authFailures);
   v1.use(basicAuth(opts.credentials));
+  if (opts.restBudgets) v1.use(opts.restBudgets.perCredential);
   v1.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000, verify: verifyUtf8Form }));
   v1.use(roomsRouter(opts.rest));
   v1.use(participantsRouter(opts.rest));

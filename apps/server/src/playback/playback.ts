@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Request } from 'express';
 import { createLocalJWKSet, type JWK } from 'jose';
 import type { Logger } from 'pino';
-import { PlaybackOrigin, StreamRetention, type GrantKeys } from '@onair/player-streamer';
+import { PlaybackOrigin, StreamRetention, type GrantKeys, type PlaybackBudgetOptions } from '@onair/player-streamer';
 import type { Credentials } from '../config/credentials.js';
 import type { BaseUrlResolver } from '../http/urls.js';
 import type { Metrics } from '../metrics.js';
@@ -22,6 +22,8 @@ export interface PlaybackSettings {
   maxViewers?: number | undefined;
   /** seconds without a request before a session lapses (default 30) */
   idleTimeoutSeconds?: number | undefined;
+  /** sessions per address and per access token, held requests (defaults: PLAYBACK_BUDGET_DEFAULTS) */
+  budgets?: Partial<PlaybackBudgetOptions> | undefined;
 }
 
 export const PLAYBACK_SETTINGS_DEFAULTS = { retentionMs: 3_600_000 } as const;
@@ -59,10 +61,14 @@ export class PlaybackService {
       idleTimeoutSeconds: opts.idleTimeoutSeconds,
       maxViewersPerStreamer: opts.maxViewers,
       now: ctx.clock,
+      ...(opts.budgets ? { budgets: opts.budgets } : {}),
     });
     this.origin.viewers.on('viewers', (streamer, count) => metrics.playbackViewers.set({ streamer }, count));
     this.origin.viewers.on('streamerForgotten', (streamer) => metrics.playbackViewers.remove({ streamer }));
-    this.origin.onRefusal((refusal) => metrics.playbackRefusals.inc({ code: String(refusal.code) }));
+    this.origin.onRefusal((refusal) => {
+      metrics.playbackRefusals.inc({ code: String(refusal.code) });
+      if (refusal.budget) metrics.budgetRefusals.inc({ budget: refusal.budget });
+    });
     metrics.playbackHeld.requests = () => this.origin.held.requests;
     ctx.events.on('playerStreamerEnded', (s) => this.origin.viewers.streamerEnded(s.sid));
 

@@ -90,4 +90,9 @@ export class ServerRoomsBackend implements RoomsBackend {
   }
 }
 
-export const ref = (r: Room): RoomRef => ({ sid: r.sid, name: r.uniqueName, maxParticipants: r.maxParticipants });
+export const ref = (r: Room): RoomRef => ({
+  sid: r.sid,
+  name: r.uniqueName,
+  maxParticipants: r.maxParticipants,
+  maxPublishedTracks: r.maxConcurrentPublishedTracks,
+});

@@ -2,7 +2,9 @@
  * `POST <playbackUrl>`: checks the viewer's access token and the playback grant inside it,
  * then opens a session. Order: access token (HS256 with the API key's secret, exp) → its
  * `grants.player` → the grant JWT (ES256 with our keys, exp, lifetime ≤ 60 s, streamer,
- * account) → Origin → the streamer → the viewer limit. Any failure is a PlaybackRefusal.
+ * account) → Origin → the streamer → the viewer limit. Any failure is a PlaybackRefusal. Budgets
+ * (429): the client address's before all this, the access token's right after its check (every
+ * attempt with a genuine token counts, so a flood with one token costs one HMAC per request).
  */
 import { access } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -11,6 +13,7 @@ import { verifyAccessToken, verifyPlaybackGrantJwt, type PlaybackGrantJwtClaims 
 import { originOf, requestOrigin, sessionOrigin } from './cors.js';
 import { PLAYBACK_ORIGIN_DEFAULTS, type ResolvedPlaybackOriginOptions } from './options.js';
 import { PlaybackRefusal } from './refusal.js';
+import type { PlaybackBudgets } from './budgets.js';
 import type { SessionTokens } from './session-token.js';
 import { streamFilePath } from './stream-files.js';
 import type { ViewerSessions } from './viewer-sessions.js';
@@ -27,6 +30,7 @@ export interface OpenSessionDeps {
   opts: ResolvedPlaybackOriginOptions;
   tokens: SessionTokens;
   sessions: ViewerSessions;
+  budgets: PlaybackBudgets;
 }
 
 export async function openSession(
@@ -50,6 +54,9 @@ export async function openSession(
   }).catch((error: unknown) => {
     throw PlaybackRefusal.fromTokenError(error, false);
   });
+
+  // right after the cheap HS256 check, before the grant's ES256: a flood with one token costs little
+  deps.budgets.admitTokenSession(match[1]!, token.expiresAt);
 
   const player = token.grants.player;
   if (!player || typeof player !== 'object') throw PlaybackRefusal.noPlayerGrant();

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { LatencyMode } from '@onair/protocol';
 import type { VerifyPlaybackGrantOptions } from '@onair/tokens';
+import type { PlaybackBudgetOptions } from './budgets.js';
 
 /** A public JWK (as in the server's JWKS). */
 export type PublicJwk = Extract<VerifyPlaybackGrantOptions['keys'], unknown[]>[number];
@@ -41,6 +42,8 @@ export interface PlaybackOriginOptions {
   now?: () => number;
   /** Bytes of stream files kept in memory (default 64 MiB); every viewer asks for the same few files. */
   cacheBytes?: number;
+  /** Budgets of clients (budgets.ts); each missing one has its default (PLAYBACK_BUDGET_DEFAULTS). */
+  budgets?: Partial<PlaybackBudgetOptions>;
 }
 
 export const PLAYBACK_ORIGIN_DEFAULTS = {
@@ -51,8 +54,8 @@ export const PLAYBACK_ORIGIN_DEFAULTS = {
   clockToleranceSeconds: 1,
 } as const;
 
-export type ResolvedPlaybackOriginOptions = Required<Omit<PlaybackOriginOptions, 'accountSid' | 'maxViewersPerStreamer'>> &
-  Pick<PlaybackOriginOptions, 'accountSid' | 'maxViewersPerStreamer'>;
+export type ResolvedPlaybackOriginOptions = Required<Omit<PlaybackOriginOptions, 'accountSid' | 'maxViewersPerStreamer' | 'budgets'>> &
+  Pick<PlaybackOriginOptions, 'accountSid' | 'maxViewersPerStreamer' | 'budgets'>;
 
 export function resolvePlaybackOriginOptions(options: PlaybackOriginOptions): ResolvedPlaybackOriginOptions {
   const idle = options.idleTimeoutSeconds ?? PLAYBACK_ORIGIN_DEFAULTS.idleTimeoutSeconds;

@@ -8,7 +8,9 @@
  *
  * Low-Latency HLS (playlist-waiter.ts): `index.m3u8?_HLS_msn=M[&_HLS_part=P]` is held until the
  * playlist has what was asked for (when it advertises CAN-BLOCK-RELOAD=YES), and a part that
- * is the preload hint is held until it is written. The session is checked before holding.
+ * is the preload hint is held until it is written. The session is checked before holding, and
+ * held requests are budgeted globally and per session (budgets.ts), as are session opens per
+ * client address and per access token: past a budget, 429 (20429) with `Retry-After`.
  *
  * The path is read raw (never URL-normalised or decoded): a dot segment or an escape can
  * only fail the strict name patterns, never move the path. Works as a plain node:http
@@ -16,6 +18,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PLAYBACK_PATH } from '@onair/protocol';
+import { PlaybackBudgets } from './budgets.js';
 import { answerPreflight, requestOrigin, sessionAllowsOrigin, setCors } from './cors.js';
 import { StreamFileCache } from './file-cache.js';
 import { openSession } from './open-session.js';
@@ -36,6 +39,7 @@ export class PlaybackOrigin {
   readonly #tokens: SessionTokens;
   readonly #files: StreamFileCache;
   readonly #waiter: PlaylistWaiter;
+  readonly #budgets: PlaybackBudgets;
   readonly #refusals = new Set<(refusal: PlaybackRefusal) => void>();
 
   constructor(options: PlaybackOriginOptions) {
@@ -44,6 +48,7 @@ export class PlaybackOrigin {
     this.#files = new StreamFileCache({ maxBytes: this.#opts.cacheBytes });
     this.#waiter = new PlaylistWaiter(this.#files);
     this.viewers = new ViewerSessions({ idleTimeoutMs: this.#opts.idleTimeoutSeconds * 1000, now: this.#opts.now });
+    this.#budgets = new PlaybackBudgets(this.#opts.budgets ?? {}, this.#opts.now);
   }
 
   /** Called with every refusal (for metrics); never with a token. */
@@ -69,6 +74,7 @@ export class PlaybackOrigin {
   close(): void {
     this.#waiter.close(); // held requests end with 503
     this.viewers.close();
+    this.#budgets.close();
     this.#refusals.clear();
     this.#files.clear();
   }
@@ -87,9 +93,10 @@ export class PlaybackOrigin {
       if (method === 'GET' || method === 'HEAD') throw PlaybackRefusal.session(); // media only inside a session
       if (method !== 'POST') throw PlaybackRefusal.method('POST, OPTIONS');
       req.resume(); // the body is empty by contract; drain whatever came
+      this.#budgets.admitSessionOpen(req.socket?.remoteAddress);
       if (!isStreamerSid(streamerSid)) throw PlaybackRefusal.notFound('No such PlayerStreamer');
       const grant = q === -1 ? undefined : (new URLSearchParams(raw.slice(q + 1)).get('token') ?? undefined);
-      const opened = await openSession({ opts: this.#opts, tokens: this.#tokens, sessions: this.viewers }, req, streamerSid, grant);
+      const opened = await openSession({ opts: this.#opts, tokens: this.#tokens, sessions: this.viewers, budgets: this.#budgets }, req, streamerSid, grant);
       setCors(res, opened.origin);
       sendJson(res, 200, opened.response);
       return;
@@ -109,8 +116,9 @@ export class PlaybackOrigin {
       const kind = fileKind(name);
       const head = method === 'HEAD';
       const partNumber = partNumberOf(name);
-      if (kind === 'playlist') await this.#waiter.servePlaylist(res, file, q === -1 ? '' : raw.slice(q + 1), head);
-      else if (partNumber !== undefined) await this.#waiter.servePart(res, file, partNumber, head);
+      const admit = () => this.#budgets.hold(claims.sessionId);
+      if (kind === 'playlist') await this.#waiter.servePlaylist(res, file, q === -1 ? '' : raw.slice(q + 1), head, admit);
+      else if (partNumber !== undefined) await this.#waiter.servePart(res, file, partNumber, head, admit);
       else await serveFile(res, this.#files, file, kind, head);
       return;
     }
@@ -132,6 +140,10 @@ export class PlaybackOrigin {
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     setCors(res, '*');
     if (refusal.status === 405) res.setHeader('Allow', refusal.message.replace(/^.*allowed: /, ''));
+    if (refusal.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+    }
     sendJson(res, refusal.status, refusal.body, req.method === 'HEAD');
   }
 }

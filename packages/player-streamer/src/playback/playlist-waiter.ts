@@ -20,6 +20,10 @@ import { PlaybackRefusal } from './refusal.js';
 import { isMissing, readStreamFile, sendStreamFile } from './serve-file.js';
 import { StreamWatch, type StreamWatchOptions } from './stream-watch.js';
 
+/** Takes a place for a request about to be held (throws to refuse); returns its release. */
+export type Admit = () => () => void;
+const admitAll: Admit = () => () => undefined;
+
 /** a part is checked against the disk at most this often once cached (as segments) */
 const PART_RECHECK_MS = 1_000;
 
@@ -51,8 +55,11 @@ export class PlaylistWaiter {
     this.#watch.close();
   }
 
-  /** GET/HEAD of the playlist; `rawQuery` is the request's query string, undecoded. */
-  async servePlaylist(res: ServerResponse, path: string, rawQuery: string, head: boolean): Promise<void> {
+  /**
+   * GET/HEAD of the playlist; `rawQuery` is the request's query string, undecoded. `admit` is
+   * called before the request is held: it throws to refuse, else returns the place's release.
+   */
+  async servePlaylist(res: ServerResponse, path: string, rawQuery: string, head: boolean, admit: Admit = admitAll): Promise<void> {
     const first = await this.#snapshot(path);
     const parsed = parseDirectives(rawQuery);
     // directives only mean something to a live playlist that advertises CAN-BLOCK-RELOAD=YES
@@ -62,6 +69,7 @@ export class PlaylistWaiter {
     const now = this.#answer(first, request);
     if (now) return sendStreamFile(res, now, 'playlist', head);
 
+    const release = admit();
     const gone = clientGone(res);
     try {
       const data = await timeHold(res, () =>
@@ -77,11 +85,12 @@ export class PlaylistWaiter {
       if (data !== undefined && !res.destroyed) sendStreamFile(res, data, 'playlist', head);
     } finally {
       gone.release();
+      release();
     }
   }
 
-  /** GET/HEAD of `part-<partNumber>.m4s`. */
-  async servePart(res: ServerResponse, path: string, partNumber: number, head: boolean): Promise<void> {
+  /** GET/HEAD of `part-<partNumber>.m4s`; `admit` as for servePlaylist. */
+  async servePart(res: ServerResponse, path: string, partNumber: number, head: boolean, admit: Admit = admitAll): Promise<void> {
     const ready = await this.#readPart(path);
     if (ready) return sendStreamFile(res, ready, 'part', head);
     const playlistPath = join(dirname(path), PLAYLIST_FILE);
@@ -90,6 +99,7 @@ export class PlaylistWaiter {
     if (late) return sendStreamFile(res, late, 'part', head);
 
     const name = basename(path);
+    const release = admit();
     const gone = clientGone(res);
     try {
       const data = await timeHold(res, () =>
@@ -112,6 +122,7 @@ export class PlaylistWaiter {
       if (data !== undefined && !res.destroyed) sendStreamFile(res, data, 'part', head);
     } finally {
       gone.release();
+      release();
     }
   }
 

@@ -13,6 +13,10 @@ export class PlaybackRefusal extends Error {
     readonly status: number,
     readonly code: number,
     message: string,
+    /** for 429: the `Retry-After` header, seconds */
+    readonly retryAfterSeconds?: number,
+    /** for 429: which budget refused (budgets.ts) */
+    readonly budget?: string,
   ) {
     super(message);
   }
@@ -60,6 +64,11 @@ export class PlaybackRefusal extends Error {
 
   static viewerLimit(max: number): PlaybackRefusal {
     return new PlaybackRefusal(403, ErrorCode.PlayerViewerLimit, `This PlayerStreamer already has its maximum of ${max} viewers`);
+  }
+
+  /** A budget is spent (budgets.ts): 429 20429 with `Retry-After`. */
+  static tooManyRequests(message: string, retryAfterSeconds: number, budget: string): PlaybackRefusal {
+    return new PlaybackRefusal(429, ErrorCode.TooManyRequests, message, retryAfterSeconds, budget);
   }
 
   /** A malformed or unreachable Low-Latency HLS request (`_HLS_msn` / `_HLS_part`): 400 20001. */

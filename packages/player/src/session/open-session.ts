@@ -27,7 +27,8 @@ export async function openPlaybackSession(
   } catch {
     body = undefined;
   }
-  if (!res.ok) throw PlayerError.fromServer(res.status, body);
+  // a 429 (a budget) is final here: PlayerError 20429 with the server's Retry-After, no retry loop
+  if (!res.ok) throw PlayerError.fromServer(res.status, body, res.headers.get('retry-after'));
   const playlistUrl = (body as { playlistUrl?: unknown } | undefined)?.playlistUrl;
   if (typeof playlistUrl !== 'string' || !/^https?:\/\//.test(playlistUrl)) {
     throw PlayerError.network('the playback server answered without a playlistUrl');

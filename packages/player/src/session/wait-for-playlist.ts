@@ -44,7 +44,7 @@ export async function waitForPlaylist(url: string, opts: WaitForPlaylistOptions)
         body = undefined;
       }
       const notYet = res.status === 404 && (body === undefined || (body as { code?: unknown }).code === ErrorCode.NotFound);
-      if (!notYet) throw PlayerError.fromServer(res.status, body);
+      if (!notYet) throw PlayerError.fromServer(res.status, body, res.headers.get('retry-after'));
     }
     if (attempt + 1 >= (opts.maxAttempts ?? Infinity)) {
       throw new PlayerError(PlayerErrorCode.StreamNotFound, 'the stream has no media');

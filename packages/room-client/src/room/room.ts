@@ -1,5 +1,4 @@
 import type { JoinedMessage, ParticipantInfo, RelayOut } from '@onair/protocol';
-import { SignalingCloseCode } from '@onair/protocol';
 import type { InternalConnectOptions } from '../defaults.js';
 import { AudioLevelSampler } from '../dominant-speaker/audio-level.js';
 import { DominantSpeakerMonitor } from '../dominant-speaker/dominant-speaker-monitor.js';
@@ -19,6 +18,7 @@ import { runReconnectLoop } from '../reconnect/reconnect-loop.js';
 import type { ParsedServerMessage } from '../signal/parse-server-message.js';
 import type { SignalCloseEvent, SignalObserver, SignalOpenResult } from '../signal/signal-client.js';
 import { SignalClient } from '../signal/signal-client.js';
+import { closeOutcome } from '../signal/close-outcome.js';
 import type { LocalMediaTrackKind, LocalTrack } from '../track/track-types.js';
 import { ConnectionWaiters } from './connection-waiters.js';
 import { forwardParticipantEvents } from './forward-participant-events.js';
@@ -228,11 +228,10 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   #onClose(event: SignalCloseEvent): void {
     if (this.#closed) return;
     this.#client = null;
-    if (event.error) this.#teardown(event.error);
-    else if (event.code === SignalingCloseCode.Normal) this.#teardown(undefined);
-    else if (event.code === SignalingCloseCode.Refused) {
-      this.#teardown(RoomError.refusedWithoutReason(event.code, event.reason));
-    } else {
+    const outcome = closeOutcome(event.code, event.reason, event.error);
+    if (outcome.kind === 'ended') this.#teardown(undefined);
+    else if (outcome.kind === 'refused') this.#teardown(outcome.error);
+    else {
       log.warn(`signaling connection lost (${event.code}); reconnecting`);
       this.#reconnect().catch((error: unknown) => {
         log.error('reconnection failed unexpectedly', error);

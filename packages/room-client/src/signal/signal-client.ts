@@ -4,6 +4,7 @@ import { RoomError } from '../errors.js';
 import { log } from '../logger.js';
 import type { ParsedServerMessage, ServerErrorMessage } from './parse-server-message.js';
 import { parseServerMessage } from './parse-server-message.js';
+import { closeOutcome } from './close-outcome.js';
 
 const WS_OPEN = 1;
 
@@ -117,17 +118,18 @@ export class SignalClient {
           log.warn(`signaling: "${message.type}" before "joined" ignored`);
         }
       };
-      ws.onclose = (event) =>
-        settle({
-          ok: false,
-          retryable: event.code !== SignalingCloseCode.Refused,
-          error:
-            event.code === SignalingCloseCode.Refused
-              ? RoomError.refusedWithoutReason(event.code, event.reason)
-              : RoomError.signalingConnection(
-                  `signaling connection closed before joining (${event.code})`,
-                ),
-        });
+      ws.onclose = (event) => {
+        const outcome = closeOutcome(event.code, event.reason, undefined);
+        settle(
+          outcome.kind === 'refused'
+            ? { ok: false, retryable: false, error: outcome.error }
+            : {
+                ok: false,
+                retryable: true,
+                error: RoomError.signalingConnection(`signaling connection closed before joining (${event.code})`),
+              },
+        );
+      };
       ws.onerror = null; // a close event always follows
     });
   }
