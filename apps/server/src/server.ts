@@ -192,6 +192,8 @@ export class OnairServer {
     });
     // jobs do not outlive the process that ran them: a crash left these without media
     await this.processors.endAllRunning('internal-service-error');
+    // their playlists were left live: ended now, so their viewers reach the end
+    await this.playback.sealStalePlaylists();
     // Chromium kept ready for the next media processor (the page is served by this listener)
     this.composer.manager.warm();
     this.ready = true;
