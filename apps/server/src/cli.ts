@@ -55,6 +55,7 @@ async function serve(args: string[]): Promise<number> {
     composerVideoCodec: config.composerVideoCodec,
     composerStandby: config.composerStandby,
     playback: config.playback,
+    minFreeDiskBytes: config.minFreeDiskBytes,
   });
   let stopping = false;
   const stop = (signal: string) => {

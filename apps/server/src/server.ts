@@ -31,6 +31,7 @@ import { ServerRoomsBackend } from './rooms/backend.js';
 import type { IceConfig } from './rooms/ice-servers.js';
 import { RoomLifecycle } from './rooms/lifecycle.js';
 import { PlaybackService, type PlaybackSettings } from './playback/playback.js';
+import { DiskFloor } from './disk/disk-floor.js';
 
 export interface OnairServerOptions {
   port: number;
@@ -57,6 +58,8 @@ export interface OnairServerOptions {
   composerStandby?: number | undefined;
   /** playback origin: retention, viewer limit, session idle timeout */
   playback?: PlaybackSettings;
+  /** free bytes the data dir's disk keeps (ONAIR_MIN_FREE_DISK); 0 or absent: no floor */
+  minFreeDiskBytes?: number;
 }
 
 export class OnairServer {
@@ -75,6 +78,7 @@ export class OnairServer {
   private readonly processors: MediaProcessorService;
   private readonly recordings: MediaRecordingService;
   private readonly playback: PlaybackService;
+  private readonly diskFloor: DiskFloor;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -115,7 +119,15 @@ export class OnairServer {
       standby: opts.composerStandby,
       localUrl: () => this.localUrl(),
     });
-    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));
+    const diskFloor = (this.diskFloor = new DiskFloor({
+      dir: opts.dataDir,
+      minFreeBytes: opts.minFreeDiskBytes ?? 0,
+      registry: metrics.registry,
+      logger,
+    }));
+    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer, () =>
+      diskFloor.admit('media-processor'),
+    ));
     const recordings = (this.recordings = new MediaRecordingService(this.ctx, {
       dataDir: opts.dataDir,
       finalize: (dir) => finalizeRecording({ ffmpegPath: resolveFfmpegPath(opts.ffmpegPath), dir }),
@@ -124,6 +136,10 @@ export class OnairServer {
       onFinished: (status) => metrics.recordingsFinished.inc({ status }),
     }));
     this.composer.bind({ processors, streamers, recordings });
+    diskFloor.watch(
+      () => this.composer.recordingNow,
+      () => this.composer.endRecordings('disk-space-low'),
+    );
     this.events.on('mediaProcessorEnded', (p) => this.composer.stop(p.sid));
     // a streamer ended on its own stops being fed; its processor's other outputs go on
     this.events.on('playerStreamerEnded', async (s) => {
@@ -214,6 +230,7 @@ export class OnairServer {
     this.closing ??= (async () => {
       this.ready = false;
       this.maxDuration.close();
+      this.diskFloor.close();
       this.lifecycle.close();
       this.playback.close();
       // every processor ends with the server: jobs stopped, playlists finalised

@@ -34,6 +34,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** a command the server runs under, the node command line appended (e.g. `unshare -m …` for a disk of its own) */
+  wrapper?: string[];
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -43,9 +45,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   for (const k of ['ONAIR_PORT', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
     if (!opts.env?.[k]) delete env[k];
   }
+  const [wrapper, ...wrapperArgs] = opts.wrapper ?? [];
   const proc = spawn(
-    process.execPath,
-    [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])],
+    wrapper ?? process.execPath,
+    [...(wrapper ? [...wrapperArgs, process.execPath] : []), cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { IceServerInfo } from '@onair/protocol';
 import type { Credentials } from './credentials.js';
 import { parseDuration } from '../playback/duration.js';
+import { parseByteSize } from './byte-size.js';
 
 export interface ServeConfig {
   port: number;
@@ -25,6 +26,8 @@ export interface ServeConfig {
   composerStandby: number | undefined;
   /** playback: retention of ended streams (ms), viewer limit per streamer, session idle timeout (s) */
   playback: { retentionMs: number; maxViewers: number | undefined; idleTimeoutSeconds: number | undefined };
+  /** free bytes the data dir's disk keeps: below it new media processors are refused and recordings end (ONAIR_MIN_FREE_DISK) */
+  minFreeDiskBytes: number;
   logLevel: string;
   /** serve the demo pages and their /demo/api routes (off: /demo/* answers 404) */
   demo: boolean;
@@ -45,6 +48,7 @@ export const SERVE_DEFAULTS = {
   host: '0.0.0.0',
   dataDir: '.onair',
   logLevel: 'info',
+  minFreeDisk: '1GB',
 } as const;
 
 export const SERVE_USAGE = `Usage: onair serve [options]
@@ -70,7 +74,10 @@ with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN
 Playback: ONAIR_RETENTION (how long HLS files of ended streams are kept: 3600, 30m, 1h;
 default 1h), ONAIR_MAX_VIEWERS (viewers per stream; default unlimited),
 ONAIR_PLAYBACK_IDLE_TIMEOUT (a viewer's session lapses this long after its last request;
-default 30s).`;
+default 30s).
+Disk: ONAIR_MIN_FREE_DISK (free space the data dir's disk keeps: 2GB, 500MB, 1GiB or bytes;
+default ${SERVE_DEFAULTS.minFreeDisk}; 0 turns it off). Below it, new media processors (and so recordings)
+are refused with 503 (20503), and running recordings end, keeping what they recorded.`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -117,6 +124,15 @@ function playback(env: Env): ServeConfig['playback'] {
     maxViewers: maxViewers ? Number(maxViewers) : undefined,
     idleTimeoutSeconds: idle ? duration(idle, 'ONAIR_PLAYBACK_IDLE_TIMEOUT', 1_000, 86_400_000) / 1000 : undefined,
   };
+}
+
+function minFreeDisk(value: string | undefined): number {
+  const raw = value === undefined || value === '' ? SERVE_DEFAULTS.minFreeDisk : value;
+  const bytes = parseByteSize(raw);
+  if (bytes === undefined) {
+    throw new ConfigError(`ONAIR_MIN_FREE_DISK must be a size in bytes with an optional unit, such as 2GB, 500MB or 1GiB (got '${raw}')`);
+  }
+  return bytes;
 }
 
 function demoFromEnv(value: string | undefined): boolean {
@@ -223,6 +239,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     composerVideoCodec: composerVideoCodec(env.ONAIR_COMPOSER_VIDEO_CODEC),
     composerStandby: env.ONAIR_COMPOSER_STANDBY ? composerStandby(env.ONAIR_COMPOSER_STANDBY) : undefined,
     playback: playback(env),
+    minFreeDiskBytes: minFreeDisk(env.ONAIR_MIN_FREE_DISK),
     logLevel: level,
     demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),
     ice: iceServers(env),

@@ -57,6 +57,8 @@ export class MediaProcessorService {
     private readonly ctx: ServiceContext,
     private readonly streamers: PlayerStreamerService,
     private readonly media?: MediaRunner,
+    /** admission before any capacity is taken: throws an ApiError to refuse (the free-disk floor) */
+    private readonly admit?: () => Promise<void>,
   ) {}
 
   async create(input: CreateMediaProcessorInput): Promise<MediaProcessor> {
@@ -82,6 +84,7 @@ export class MediaProcessorService {
       const owner = busy.get(sid);
       if (owner) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} is already fed by MediaProcessor ${owner}`);
     }
+    await this.admit?.();
     const now = this.ctx.clock();
     // capacity first: a slot may come with a Chromium already launched for the processor's SID
     const slot = this.media?.reserve();
