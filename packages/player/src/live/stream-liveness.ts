@@ -22,8 +22,8 @@ export interface LivenessInput {
   /** ms since the playlist last grew: a new segment or part (or loading began) */
   sinceAdvancedMs: number;
   /**
-   * the last playlist request failed without an answer (refused connection, reset, timeout);
-   * false while one is merely pending (a browser queues requests beyond its 6 per host)
+   * the last playlist request failed without an answer (refused connection, reset); false
+   * while one is merely pending or timed out (a browser queues requests beyond its 6 per host)
    */
   lastRequestFailed: boolean;
 }
@@ -32,7 +32,7 @@ export type LivenessVerdict =
   | { kind: 'alive' }
   /** the stream stopped: the server answers, its playlist does not move */
   | { kind: 'stopped' }
-  /** the server has not answered a playlist request for too long (refused connections, timeouts) */
+  /** the server has not answered a playlist request for too long, and the last one failed (refused, reset) */
   | { kind: 'unreachable' };
 
 export interface LivenessOptions {

@@ -293,7 +293,9 @@ export class HlsEngine implements MediaEngine {
     const { ErrorDetails } = Hls;
     const playlist = data.details === ErrorDetails.LEVEL_LOAD_ERROR || data.details === ErrorDetails.MANIFEST_LOAD_ERROR;
     const status = data.response?.code ?? 0;
-    if (playlist || data.details === ErrorDetails.LEVEL_LOAD_TIMEOUT) {
+    // no answer at all (refused, reset): the server may be gone. A timeout is not taken as
+    // that: a browser queues requests beyond its 6 per host, and hls.js retries timeouts itself
+    if (playlist) {
       this.#playlistFailed = status === 0;
       if (status > 0) this.#playlistAnsweredAt = Date.now();
       else this.#playlistRetryAt ??= Date.now() + PLAYLIST_RETRY_MS;
