@@ -58,6 +58,7 @@ async function serve(args: string[]): Promise<number> {
     playback: config.playback,
     callbackAllow: config.callbackAllow,
     budgets: config.budgets,
+    minFreeDiskBytes: config.minFreeDiskBytes,
   });
   let stopping = false;
   const stop = (signal: string) => {

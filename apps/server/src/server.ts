@@ -37,6 +37,7 @@ import { ServerRoomsBackend } from './rooms/backend.js';
 import type { IceConfig } from './rooms/ice-servers.js';
 import { RoomLifecycle } from './rooms/lifecycle.js';
 import { PlaybackService, type PlaybackSettings } from './playback/playback.js';
+import { DiskFloor } from './disk/disk-floor.js';
 
 export interface OnairServerOptions {
   port: number;
@@ -69,6 +70,8 @@ export interface OnairServerOptions {
   callbackAllow?: CallbackAllowList;
   /** client budgets (signaling, REST, playback); each missing one has its default */
   budgets?: Partial<BudgetSettings>;
+  /** free bytes the data dir's disk keeps (ONAIR_MIN_FREE_DISK); 0 or absent: no floor */
+  minFreeDiskBytes?: number;
 }
 
 export class OnairServer {
@@ -89,6 +92,7 @@ export class OnairServer {
   private readonly playback: PlaybackService;
   private readonly hostPolicy: HostPolicy;
   private readonly restBudgets: RestBudgets;
+  private readonly diskFloor: DiskFloor;
 
   constructor(private readonly opts: OnairServerOptions) {
     const logger = opts.logger;
@@ -138,7 +142,15 @@ export class OnairServer {
       sandbox: opts.chromiumSandbox,
       localUrl: () => this.localUrl(),
     });
-    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer));
+    const diskFloor = (this.diskFloor = new DiskFloor({
+      dir: opts.dataDir,
+      minFreeBytes: opts.minFreeDiskBytes ?? 0,
+      registry: metrics.registry,
+      logger,
+    }));
+    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer, () =>
+      diskFloor.admit('media-processor'),
+    ));
     const recordings = (this.recordings = new MediaRecordingService(this.ctx, {
       dataDir: opts.dataDir,
       finalize: (dir) => finalizeRecording({ ffmpegPath: resolveFfmpegPath(opts.ffmpegPath), dir }),
@@ -147,6 +159,10 @@ export class OnairServer {
       onFinished: (status) => metrics.recordingsFinished.inc({ status }),
     }));
     this.composer.bind({ processors, streamers, recordings });
+    diskFloor.watch(
+      () => this.composer.recordingNow,
+      () => this.composer.endRecordings('disk-space-low'),
+    );
     this.events.on('mediaProcessorEnded', (p) => this.composer.stop(p.sid));
     // a streamer ended on its own stops being fed; its processor's other outputs go on
     this.events.on('playerStreamerEnded', async (s) => {
@@ -229,6 +245,8 @@ export class OnairServer {
     this.hostPolicy.addBoundAddress((http.address() as AddressInfo).address);
     // jobs do not outlive the process that ran them: a crash left these without media
     await this.processors.endAllRunning('internal-service-error');
+    // their playlists were left live: ended now, so their viewers reach the end
+    await this.playback.sealStalePlaylists();
     // Chromium kept ready for the next media processor (the page is served by this listener)
     this.composer.manager.warm();
     this.ready = true;
@@ -249,6 +267,7 @@ export class OnairServer {
     this.closing ??= (async () => {
       this.ready = false;
       this.maxDuration.close();
+      this.diskFloor.close();
       this.lifecycle.close();
       this.playback.close();
       this.restBudgets.close();

@@ -43,3 +43,5 @@ export type { ViewerSessionsEvents, ViewerSessionsOptions } from './playback/vie
 export { StreamRetention } from './playback/retention.js';
 export type { StreamRetentionOptions } from './playback/retention.js';
 export { isServableName, isStreamerSid, streamFilePath, streamerDir } from './playback/stream-files.js';
+export { sealPlaylistText, sealStalePlaylists } from './playback/seal-playlists.js';
+export type { SealOptions } from './playback/seal-playlists.js';

@@ -36,6 +36,8 @@ export interface StartOptions {
   args?: string[];
   /** the --host to pass (default 127.0.0.1); null passes none, so the server's own default applies */
   host?: string | null;
+  /** a command the server runs under, the node command line appended (e.g. `unshare -m …` for a disk of its own) */
+  wrapper?: string[];
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
@@ -46,9 +48,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   for (const k of ['ONAIR_PORT', 'ONAIR_HOST', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
     if (!opts.env?.[k]) delete env[k];
   }
+  const [wrapper, ...wrapperArgs] = opts.wrapper ?? [];
   const proc = spawn(
-    process.execPath,
+    wrapper ?? process.execPath,
     [
+      ...(wrapper ? [...wrapperArgs, process.execPath] : []),
       cliPath, 'serve', '--port', '0',
       ...(opts.host === null ? [] : ['--host', opts.host ?? '127.0.0.1']),
       '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? []),

@@ -9,6 +9,7 @@ import type { Credentials } from './credentials.js';
 import { parseCallbackAllow, type CallbackAllowList } from '../callbacks/allow-list.js';
 import { parseDuration } from '../playback/duration.js';
 import { BUDGETS_USAGE, readBudgets, type BudgetSettings } from './budgets-config.js';
+import { parseByteSize } from './byte-size.js';
 
 export interface ServeConfig {
   port: number;
@@ -29,6 +30,8 @@ export interface ServeConfig {
   chromiumNoSandbox: boolean;
   /** playback: retention of ended streams (ms), viewer limit per streamer, session idle timeout (s) */
   playback: { retentionMs: number; maxViewers: number | undefined; idleTimeoutSeconds: number | undefined };
+  /** free bytes the data dir's disk keeps: below it new media processors are refused and recordings end (ONAIR_MIN_FREE_DISK) */
+  minFreeDiskBytes: number;
   logLevel: string;
   /** serve the demo pages and their /demo/api routes (off: /demo/* answers 404) */
   demo: boolean;
@@ -53,6 +56,7 @@ export const SERVE_DEFAULTS = {
   host: '127.0.0.1',
   dataDir: '.onair',
   logLevel: 'info',
+  minFreeDisk: '1GB',
 } as const;
 
 export const SERVE_USAGE = `Usage: onair serve [options]
@@ -90,7 +94,10 @@ Status callbacks: ONAIR_CALLBACK_ALLOW (comma list of CIDRs or host names that
 StatusCallback URLs may reach besides public addresses; loopback, private, link-local,
 CGNAT, multicast and reserved addresses are refused otherwise; e.g. 127.0.0.0/8 to receive
 callbacks on this machine; default: none).
-${BUDGETS_USAGE}`;
+${BUDGETS_USAGE}
+Disk: ONAIR_MIN_FREE_DISK (free space the data dir's disk keeps: 2GB, 500MB, 1GiB or bytes;
+default ${SERVE_DEFAULTS.minFreeDisk}; 0 turns it off). Below it, new media processors (and so recordings)
+are refused with 503 (20503), and running recordings end, keeping what they recorded.`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -143,6 +150,15 @@ function chromiumNoSandbox(value: string | undefined): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
   throw new ConfigError(`ONAIR_CHROMIUM_NO_SANDBOX must be 1 or 0 (got '${value}')`);
+}
+
+function minFreeDisk(value: string | undefined): number {
+  const raw = value === undefined || value === '' ? SERVE_DEFAULTS.minFreeDisk : value;
+  const bytes = parseByteSize(raw);
+  if (bytes === undefined) {
+    throw new ConfigError(`ONAIR_MIN_FREE_DISK must be a size in bytes with an optional unit, such as 2GB, 500MB or 1GiB (got '${raw}')`);
+  }
+  return bytes;
 }
 
 function demoFromEnv(value: string | undefined): boolean {
@@ -258,6 +274,7 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     composerStandby: env.ONAIR_COMPOSER_STANDBY ? composerStandby(env.ONAIR_COMPOSER_STANDBY) : undefined,
     chromiumNoSandbox: chromiumNoSandbox(env.ONAIR_CHROMIUM_NO_SANDBOX),
     playback: playback(env),
+    minFreeDiskBytes: minFreeDisk(env.ONAIR_MIN_FREE_DISK),
     logLevel: level,
     demo: values['no-demo'] ? false : demoFromEnv(env.ONAIR_DEMO),
     ice: iceServers(env),

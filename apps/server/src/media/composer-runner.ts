@@ -27,6 +27,7 @@ import type { MediaProcessorService } from '../services/media-processors.js';
 import type { MediaRecordingService } from '../services/media-recordings.js';
 import type { PlayerStreamerService } from '../services/player-streamers.js';
 import { streamPackaging } from './stream-packaging.js';
+import { StoppableRecording } from './stoppable-recording.js';
 import type { MediaProcessor, MediaRecording } from '../store/records.js';
 
 export const DEFAULT_COMPOSER_IDENTITY = 'video-composer-v1';
@@ -75,6 +76,8 @@ export class ComposerRunner {
   private services: RunnerServices | undefined;
   /** recordings being finalised (close() waits for them) */
   private readonly finalizing = new Set<Promise<unknown>>();
+  /** recordings being written, by MediaRecording SID */
+  private readonly recordings = new Map<string, StoppableRecording>();
 
   constructor(private readonly opts: ComposerRunnerOptions) {
     const { credentials } = opts;
@@ -178,7 +181,10 @@ export class ComposerRunner {
         this.watch(job);
         if (recording) {
           const sid = recording.record.sid;
-          job.once('closed', () => this.finalizeRecording(sid));
+          job.once('closed', () => {
+            this.recordings.delete(sid);
+            this.finalizeRecording(sid);
+          });
         }
       },
     };
@@ -196,6 +202,29 @@ export class ComposerRunner {
       const { processors } = this.services;
       await processors.end(await processors.find(processorSid), 'ended-via-api');
     }
+  }
+
+  /** Whether a recording is being written now. */
+  get recordingNow(): boolean {
+    return this.recordings.size > 0;
+  }
+
+  /**
+   * Ends every recording being written, before its job ends (the disk is low): what each
+   * recorded so far is closed and finalised into its MP4 (status completed). The streams
+   * go on. Resolves with how many ended.
+   */
+  async endRecordings(reason: 'disk-space-low'): Promise<number> {
+    const ending = [...this.recordings].filter(([, tap]) => !tap.stopped);
+    this.recordings.clear();
+    await Promise.all(
+      ending.map(async ([sid, tap]) => {
+        await tap.stop();
+        this.opts.logger.warn({ mediaRecordingSid: sid, reason }, 'media recording ended before its media processor');
+        this.finalizeRecording(sid, reason);
+      }),
+    );
+    return ending.length;
   }
 
   stop(processorSid: string): Promise<void> {
@@ -217,11 +246,14 @@ export class ComposerRunner {
     if (!recordings) throw new Error('ComposerRunner.bind() was not given the recordings service');
     const record = await recordings.create(processor, context);
     try {
-      const sink = await RecordingSink.open({
-        dir: recordings.dir(record),
-        onError: (err, piece) =>
-          this.opts.logger.error({ err, mediaRecordingSid: record.sid, piece }, 'a recording piece could not be written'),
-      });
+      const sink = new StoppableRecording(
+        await RecordingSink.open({
+          dir: recordings.dir(record),
+          onError: (err, piece) =>
+            this.opts.logger.error({ err, mediaRecordingSid: record.sid, piece }, 'a recording piece could not be written'),
+        }),
+      );
+      this.recordings.set(record.sid, sink);
       return { record, sink };
     } catch (err) {
       this.finalizeRecording(record.sid);
@@ -230,11 +262,11 @@ export class ComposerRunner {
   }
 
   /** Joins the recording's pieces into its MP4 (completed or failed), tracked for close(). */
-  private finalizeRecording(sid: string): void {
+  private finalizeRecording(sid: string, endedReason?: 'disk-space-low'): void {
     const recordings = this.services?.recordings;
     if (!recordings) return;
     const p = recordings
-      .finalize(sid)
+      .finalize(sid, endedReason)
       .catch((err) => this.opts.logger.error({ err, mediaRecordingSid: sid }, 'could not finalise a media recording'))
       .finally(() => this.finalizing.delete(p));
     this.finalizing.add(p);

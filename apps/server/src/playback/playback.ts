@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Request } from 'express';
 import { createLocalJWKSet, type JWK } from 'jose';
 import type { Logger } from 'pino';
-import { PlaybackOrigin, StreamRetention, type GrantKeys, type PlaybackBudgetOptions } from '@onair/player-streamer';
+import { PlaybackOrigin, StreamRetention, sealStalePlaylists, type GrantKeys, type PlaybackBudgetOptions } from '@onair/player-streamer';
 import type { Credentials } from '../config/credentials.js';
 import type { BaseUrlResolver } from '../http/urls.js';
 import type { Metrics } from '../metrics.js';
@@ -43,6 +43,7 @@ export const streamsDir = (dataDir: string) => join(dataDir, 'streams');
 export class PlaybackService {
   readonly origin: PlaybackOrigin;
   readonly retention: StreamRetention;
+  readonly #seal: () => Promise<string[]>;
 
   constructor(opts: PlaybackServiceOptions) {
     const { ctx, credentials, metrics, logger } = opts;
@@ -72,6 +73,16 @@ export class PlaybackService {
     metrics.playbackHeld.requests = () => this.origin.held.requests;
     ctx.events.on('playerStreamerEnded', (s) => this.origin.viewers.streamerEnded(s.sid));
 
+    this.#seal = () =>
+      sealStalePlaylists({
+        storageDir,
+        isActive: async (sid) => {
+          const s = await ctx.store.playerStreamers.get(sid);
+          return s !== undefined && (s.status === 'created' || s.status === 'started');
+        },
+        onError: (err, sid) => logger.error({ err, playerStreamerSid: sid }, 'could not end the playlist of an ended stream'),
+      });
+
     this.retention = new StreamRetention({
       storageDir,
       retentionMs: opts.retentionMs ?? PLAYBACK_SETTINGS_DEFAULTS.retentionMs,
@@ -84,6 +95,15 @@ export class PlaybackService {
       onRemoved: (sid) => logger.info({ playerStreamerSid: sid }, 'stream files removed after retention'),
       onError: (err, sid) => logger.error({ err, playerStreamerSid: sid }, 'could not remove stream files'),
     });
+  }
+
+  /**
+   * Seals (EXT-X-ENDLIST) the playlists an earlier run left live: call at start, once the
+   * processors it left running are ended and before any new job runs. Viewers whose
+   * sessions survived the restart then reach the end instead of waiting.
+   */
+  sealStalePlaylists(): Promise<string[]> {
+    return this.#seal();
   }
 
   /** Sweeps expired stream files once, then periodically. */

@@ -4,7 +4,7 @@
  * for every in-progress room (nobody is connected after a restart).
  */
 import type { ServiceContext } from '../services/context.js';
-import type { RoomService } from '../services/rooms.js';
+import { disconnectAllIn, type RoomService } from '../services/rooms.js';
 import type { Room } from '../store/records.js';
 
 export const MAX_ROOM_LIFETIME_MS = 24 * 3600 * 1000;
@@ -34,14 +34,9 @@ export class RoomLifecycle {
     );
     const live = await this.ctx.store.rooms.list({ filter: { status: 'in-progress' }, order: 'asc', limit: -1 });
     for (const room of live) {
-      // sockets did not survive the restart: whoever was connected is gone
-      const stale = await this.ctx.store.participants.list({
-        filter: { roomSid: room.sid, status: 'connected' },
-        order: 'asc',
-        limit: -1,
-      });
+      // sockets did not survive the restart: whoever was connected is gone (all of a room's at once)
       const now = this.ctx.clock();
-      for (const p of stale) await this.ctx.store.participants.update(p.sid, { status: 'disconnected', endTime: now, dateUpdated: now });
+      const stale = await this.ctx.store.transaction((tx) => disconnectAllIn(tx, room.sid, now));
       this.track(room, stale.length > 0);
     }
   }

@@ -57,6 +57,8 @@ export class MediaProcessorService {
     private readonly ctx: ServiceContext,
     private readonly streamers: PlayerStreamerService,
     private readonly media?: MediaRunner,
+    /** admission before any capacity is taken: throws an ApiError to refuse (the free-disk floor) */
+    private readonly admit?: () => Promise<void>,
   ) {}
 
   async create(input: CreateMediaProcessorInput): Promise<MediaProcessor> {
@@ -82,6 +84,7 @@ export class MediaProcessorService {
       const owner = busy.get(sid);
       if (owner) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} is already fed by MediaProcessor ${owner}`);
     }
+    await this.admit?.();
     const now = this.ctx.clock();
     // capacity first: a slot may come with a Chromium already launched for the processor's SID
     const slot = this.media?.reserve();
@@ -134,6 +137,10 @@ export class MediaProcessorService {
     return this.finish(processor, 'failed', reason, 'media-processor-failed');
   }
 
+  /**
+   * The processor and its outputs end in one transaction: a failure half-way leaves both as
+   * they were. Events, logs and callbacks follow once it is committed.
+   */
   private async finish(
     processor: MediaProcessor,
     status: 'ended' | 'failed',
@@ -141,19 +148,24 @@ export class MediaProcessorService {
     event: string,
   ): Promise<MediaProcessor> {
     if (processor.status !== 'started') return processor;
-    const updated = await this.ctx.store.mediaProcessors.update(processor.sid, {
-      status,
-      endedReason: reason,
-      dateUpdated: this.ctx.clock(),
+    const now = this.ctx.clock();
+    const done = await this.ctx.store.transaction((tx) => {
+      const current = tx.mediaProcessors.get(processor.sid);
+      if (!current) return undefined;
+      if (current.status !== 'started') return { updated: current, streamers: [], changed: false };
+      const updated = tx.mediaProcessors.update(processor.sid, { status, endedReason: reason, dateUpdated: now })!;
+      const streamers = updated.outputs
+        .map((sid) => this.streamers.endIn(tx, sid, 'stream-disconnected-by-source'))
+        .filter((s) => s !== undefined);
+      return { updated, streamers, changed: true };
     });
-    if (!updated) throw ApiError.notFound(`/v1/MediaProcessors/${processor.sid}`);
+    if (!done) throw ApiError.notFound(`/v1/MediaProcessors/${processor.sid}`);
+    const { updated, streamers, changed } = done;
+    if (!changed) return updated; // another call ended it first
     this.ctx.logger.info({ mediaProcessorSid: updated.sid, status, endedReason: reason }, 'media processor finished');
     this.ctx.events.emit('mediaProcessorEnded', updated);
     this.notify(updated, event);
-    for (const sid of updated.outputs) {
-      const streamer = await this.ctx.store.playerStreamers.get(sid);
-      if (streamer) await this.streamers.end(streamer, 'stream-disconnected-by-source');
-    }
+    for (const streamer of streamers) this.streamers.announceEnded(streamer);
     return updated;
   }
 

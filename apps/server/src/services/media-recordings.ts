@@ -82,12 +82,13 @@ export class MediaRecordingService {
   /**
    * Turns the recorded pieces into the final MP4 and settles the status: completed with
    * duration and size, or failed when nothing usable was recorded or the remux failed.
-   * Never throws; concurrent calls for one recording share the work.
+   * Never throws; concurrent calls for one recording share the work. `endedReason`: why it
+   * ended before its processor (given to the status callback as EndedReason).
    */
-  finalize(sid: string): Promise<MediaRecording> {
+  finalize(sid: string, endedReason?: string): Promise<MediaRecording> {
     let running = this.finalizing.get(sid);
     if (!running) {
-      running = this.doFinalize(sid).finally(() => this.finalizing.delete(sid));
+      running = this.doFinalize(sid, endedReason).finally(() => this.finalizing.delete(sid));
       this.finalizing.set(sid, running);
     }
     return running;
@@ -120,7 +121,7 @@ export class MediaRecordingService {
     return { root: this.dir(rec), file: 'media.mp4' };
   }
 
-  private async doFinalize(sid: string): Promise<MediaRecording> {
+  private async doFinalize(sid: string, endedReason?: string): Promise<MediaRecording> {
     const rec = await this.ctx.store.mediaRecordings.get(sid);
     if (!rec || rec.status !== 'processing') {
       if (!rec) throw ApiError.notFound(`/v1/MediaRecordings/${sid}`);
@@ -150,9 +151,9 @@ export class MediaRecordingService {
         { mediaRecordingSid: sid, duration: updated.duration, mediaSize: updated.mediaSize, pieces: result.pieces },
         'media recording completed',
       );
-      this.notify(updated, 'media-recording-completed', { MediaUri: `/v1/MediaRecordings/${sid}/Media` });
+      this.notify(updated, 'media-recording-completed', { MediaUri: `/v1/MediaRecordings/${sid}/Media`, EndedReason: endedReason });
     } else {
-      this.notify(updated, 'media-recording-failed', { ErrorMessage: failure });
+      this.notify(updated, 'media-recording-failed', { ErrorMessage: failure, EndedReason: endedReason });
     }
     this.opts.onFinished?.(result ? 'completed' : 'failed');
     return updated;

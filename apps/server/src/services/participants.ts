@@ -65,16 +65,21 @@ export class ParticipantService {
       dateUpdated: now,
     });
     if (!updated) throw ApiError.notFound(`/v1/Rooms/${room.sid}/Participants/${participant.sid}`);
-    this.ctx.events.emit('participantDisconnected', updated);
-    notify(this.ctx, room, room.sid, 'participant-disconnected', {
-      ...roomParams(room),
-      ParticipantSid: updated.sid,
-      ParticipantIdentity: updated.identity,
-      ParticipantStatus: updated.status,
-      ParticipantDuration: participantDuration(updated),
-    });
+    announceDisconnected(this.ctx, room, updated);
     return updated;
   }
+}
+
+/** A participant was marked disconnected: the signaling server kicks it (on the event), the room's StatusCallback hears of it. */
+export function announceDisconnected(ctx: ServiceContext, room: Room, participant: Participant): void {
+  ctx.events.emit('participantDisconnected', participant);
+  notify(ctx, room, room.sid, 'participant-disconnected', {
+    ...roomParams(room),
+    ParticipantSid: participant.sid,
+    ParticipantIdentity: participant.identity,
+    ParticipantStatus: participant.status,
+    ParticipantDuration: participantDuration(participant),
+  });
 }
 
 export function participantDuration(p: Participant): number | null {

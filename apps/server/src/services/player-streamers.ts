@@ -10,6 +10,7 @@ import {
 } from '@onair/protocol';
 import { ApiError } from '../http/api-error.js';
 import type { PlayerStreamer } from '../store/records.js';
+import type { StoreTx } from '../store/repository.js';
 import { notify, type ServiceContext } from './context.js';
 import { findBySid } from './find.js';
 
@@ -83,13 +84,32 @@ export class PlayerStreamerService {
       dateUpdated: this.ctx.clock(),
     });
     if (!updated) throw ApiError.notFound(`/v1/PlayerStreamers/${streamer.sid}`);
+    this.announce(updated, event);
+    return updated;
+  }
+
+  /**
+   * Ends an active streamer inside a transaction that changes other rows too (its processor
+   * ended); undefined when it is not active. Announce it with `announceEnded` once committed.
+   */
+  endIn(tx: StoreTx, sid: string, reason: PlayerStreamerEndedReason): PlayerStreamer | undefined {
+    const current = tx.playerStreamers.get(sid);
+    if (!current || !isActiveStreamer(current)) return undefined;
+    return tx.playerStreamers.update(sid, { status: 'ended', endedReason: reason, dateUpdated: this.ctx.clock() });
+  }
+
+  /** Logs, emits and calls back for a streamer `endIn` ended. */
+  announceEnded(streamer: PlayerStreamer): void {
+    this.announce(streamer, 'player-streamer-ended');
+  }
+
+  private announce(updated: PlayerStreamer, event: string): void {
     this.ctx.logger.info(
       { playerStreamerSid: updated.sid, status: updated.status, endedReason: updated.endedReason },
       'player streamer status changed',
     );
     if (!isActiveStreamer(updated)) this.ctx.events.emit('playerStreamerEnded', updated);
     this.notify(updated, event);
-    return updated;
   }
 
   private notify(s: PlayerStreamer, event: string): void {

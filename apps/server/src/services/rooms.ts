@@ -9,9 +9,10 @@ import {
   type VideoCodec,
 } from '@onair/protocol';
 import { ApiError } from '../http/api-error.js';
-import type { Room } from '../store/records.js';
-import { StoreConflictError } from '../store/repository.js';
+import type { Participant, Room } from '../store/records.js';
+import { StoreConflictError, type StoreTx } from '../store/repository.js';
 import { notify, type ServiceContext } from './context.js';
+import { announceDisconnected } from './participants.js';
 
 /** Per room type: the most participants allowed, and the default. */
 export const ROOM_TYPE_LIMITS: Record<RoomType, { maxParticipants: number; publishedTracks: number | null }> = {
@@ -146,38 +147,39 @@ export class RoomService {
     throw new ApiError(503, ErrorCode.ServiceUnavailable, `Room '${nameOrSid}' could not be opened`);
   }
 
-  /** Ends an in-progress room; connected participants are disconnected. Idempotent. */
+  /**
+   * Ends an in-progress room; connected participants are disconnected, in the same
+   * transaction. Idempotent. Live sessions are closed (with "room completed") once it is
+   * committed, then each participant is announced.
+   */
   async complete(room: Room): Promise<Room> {
     if (room.status !== 'in-progress') return room;
     const now = this.ctx.clock();
-    const updated = await this.ctx.store.rooms.update(room.sid, {
-      status: 'completed',
-      endTime: now,
-      dateUpdated: now,
+    const done = await this.ctx.store.transaction((tx) => {
+      const current = tx.rooms.get(room.sid);
+      if (!current || current.status !== 'in-progress') return current && { updated: current, left: [], changed: false };
+      const updated = tx.rooms.update(room.sid, { status: 'completed', endTime: now, dateUpdated: now })!;
+      const left = disconnectAllIn(tx, room.sid, now);
+      return { updated, left, changed: true };
     });
-    if (!updated) throw ApiError.notFound(`/v1/Rooms/${room.sid}`);
+    if (!done) throw ApiError.notFound(`/v1/Rooms/${room.sid}`);
+    const { updated, left, changed } = done;
+    if (!changed) return updated;
     this.ctx.logger.info({ roomSid: room.sid }, 'room completed');
-    // live sessions are closed first (with "room completed"), then leftovers are marked
     this.ctx.events.emit('roomEnded', updated);
-    const connected = await this.ctx.store.participants.list({
-      filter: { roomSid: room.sid, status: 'connected' },
-      order: 'asc',
-      limit: -1,
-    });
-    for (const p of connected) {
-      const ended = await this.ctx.store.participants.update(p.sid, {
-        status: 'disconnected',
-        endTime: now,
-        dateUpdated: now,
-      });
-      if (ended) this.ctx.events.emit('participantDisconnected', ended);
-    }
+    for (const p of left) announceDisconnected(this.ctx, updated, p);
     notify(this.ctx, updated, room.sid, 'room-ended', {
       ...roomParams(updated),
       RoomDuration: roomDuration(updated),
     });
     return updated;
   }
+}
+
+/** Marks every connected participant of a room disconnected, inside a transaction; returns them. */
+export function disconnectAllIn(tx: StoreTx, roomSid: string, now: number): Participant[] {
+  const connected = tx.participants.list({ filter: { roomSid, status: 'connected' }, order: 'asc', limit: -1 });
+  return connected.map((p) => tx.participants.update(p.sid, { status: 'disconnected', endTime: now, dateUpdated: now })!);
 }
 
 export function roomDuration(room: Room): number | null {

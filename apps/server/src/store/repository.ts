@@ -82,7 +82,34 @@ export interface SigningKeyRepository {
   insert(key: StoredSigningKey): Promise<void>;
 }
 
+/** A table as seen inside a transaction: synchronous, so nothing else runs in between. */
+export interface TableTx<T extends { sid: string }, F> {
+  insert(record: T): void;
+  get(sid: string): T | undefined;
+  /** Applies `patch` and returns the updated record, or undefined when it does not exist. */
+  update(sid: string, patch: Partial<T>): T | undefined;
+  list(query: ListQuery<F>): T[];
+  remove(sid: string): boolean;
+}
+
+/** The tables whose rows change together (one state change writing several rows). */
+export interface StoreTx {
+  readonly rooms: TableTx<Room, RoomFilter>;
+  readonly participants: TableTx<Participant, ParticipantFilter>;
+  readonly playerStreamers: TableTx<PlayerStreamer, PlayerStreamerFilter>;
+  readonly mediaProcessors: TableTx<MediaProcessor, MediaProcessorFilter>;
+  readonly mediaRecordings: TableTx<MediaRecording, MediaRecordingFilter>;
+}
+
 export interface Store {
+  /**
+   * Runs `work` as one transaction: its writes are committed together, or, when it throws,
+   * none is (the error is rethrown). `work` is synchronous (no await inside, and it must not
+   * return a promise): its reads and writes see no one else's in between, as better-sqlite3's
+   * transactions are. Read what it decides on inside it, and announce (events, callbacks,
+   * logs) only after it resolves.
+   */
+  transaction<R>(work: (tx: StoreTx) => R): Promise<R>;
   readonly rooms: RoomRepository;
   readonly participants: Repository<Participant, ParticipantFilter>;
   readonly playerStreamers: Repository<PlayerStreamer, PlayerStreamerFilter>;

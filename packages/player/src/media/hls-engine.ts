@@ -7,6 +7,7 @@ import { hlsConfigFor, type StreamLatency } from './hls-config.js';
 import { hasPlayedToEnd } from '../live/stream-end.js';
 import { shouldRestoreTarget, targetAfterStall } from '../live/stall-allowance.js';
 import { shouldFlushStall } from '../live/stall-flush.js';
+import { judgeLiveness } from '../live/stream-liveness.js';
 
 
 /** How long fatal network errors in a row are retried (a live viewer's network comes back), ms. */
@@ -19,9 +20,17 @@ const MAX_NETWORK_RETRY_DELAY = 4_000;
  * only loopback, some VPNs): without this, playback would never resume after a blip.
  */
 const STALL_RESTART_MS = 4_000;
+/**
+ * A playlist reload that failed without an answer is retried after this long (hls.js would
+ * wait for `navigator.onLine`, see above): a server restarted on the same address is found
+ * again within a second of being back, ms.
+ */
+const PLAYLIST_RETRY_MS = 1_000;
 const WATCHDOG_INTERVAL_MS = 1_000;
 /** how often a stall is looked at while it lasts, ms */
 const STALL_CHECK_MS = 125;
+/** answers to a playlist reload, once the stream has played, that mean it is gone for this viewer */
+const REFUSED = new Set([401, 403, 404, 410]);
 
 /** hls.js (light build: no subtitles, alternate audio, DRM) over Media Source Extensions. */
 export class HlsEngine implements MediaEngine {
@@ -48,6 +57,14 @@ export class HlsEngine implements MediaEngine {
   #waitingSince: number | undefined;
   #lastFlushAt = -Infinity;
   #stallCheck: ReturnType<typeof setInterval> | undefined;
+  /** when the server last answered a playlist request (any HTTP status), and when the playlist last grew (stream-liveness.ts) */
+  #playlistAnsweredAt = Date.now();
+  #playlistAdvancedAt = Date.now();
+  #playlistEdge = '';
+  /** the last playlist request failed without an answer, and when to load it again (undefined: none due) */
+  #playlistFailed = false;
+  #playlistRetryAt: number | undefined;
+  #goneSignalled = false;
 
   static isSupported(): boolean {
     return Hls.isSupported();
@@ -66,6 +83,7 @@ export class HlsEngine implements MediaEngine {
     });
     hls.on(Hls.Events.LEVEL_LOADED, (_event, data: LevelLoadedData) => {
       this.#live = data.details.live;
+      this.#playlistLoaded(data.details);
       this.#networkRecovered();
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data: LevelSwitchedData) => {
@@ -86,6 +104,7 @@ export class HlsEngine implements MediaEngine {
   }
 
   load(playlistUrl: string): void {
+    this.#playlistAnsweredAt = this.#playlistAdvancedAt = Date.now();
     this.#hls.attachMedia(this.#video);
     this.#hls.loadSource(playlistUrl);
     this.#watchdog ??= setInterval(() => this.#checkProgress(), WATCHDOG_INTERVAL_MS);
@@ -183,6 +202,13 @@ export class HlsEngine implements MediaEngine {
     }
     if (!this.#live) return this.#checkEnd(now);
     if (video.paused) return;
+    if (this.#checkLiveness(now)) return;
+    if (this.#playlistRetryAt !== undefined && now >= this.#playlistRetryAt) {
+      this.#playlistRetryAt = undefined; // due again only if this one fails too
+      this.#hls.stopLoad();
+      this.#hls.startLoad();
+      return;
+    }
     this.#restoreTarget(now);
     if (bufferedAhead(this.#video) >= 0.5 || now - this.#lastProgress < STALL_RESTART_MS) return;
     this.#lastProgress = now;
@@ -228,6 +254,59 @@ export class HlsEngine implements MediaEngine {
     this.#handlers.ended();
   }
 
+  /** A playlist (re)load succeeded: it grew when its last segment or part is new. */
+  #playlistLoaded(details: LevelLoadedData['details']): void {
+    const now = Date.now();
+    this.#playlistAnsweredAt = now;
+    this.#playlistFailed = false;
+    this.#playlistRetryAt = undefined;
+    const edge = `${details.endSN}:${details.lastPartIndex}`;
+    if (edge !== this.#playlistEdge) {
+      this.#playlistEdge = edge;
+      this.#playlistAdvancedAt = now;
+    }
+  }
+
+  /** The live stream went away without a refusal (stream-liveness.ts): ended, or an error. True when it did. */
+  #checkLiveness(now: number): boolean {
+    if (this.#goneSignalled) return true;
+    const verdict = judgeLiveness({
+      live: this.#live,
+      paused: this.#video.paused,
+      waitingForMs: this.#waitingSince === undefined ? null : now - this.#waitingSince,
+      sinceAnsweredMs: now - this.#playlistAnsweredAt,
+      sinceAdvancedMs: now - this.#playlistAdvancedAt,
+      lastRequestFailed: this.#playlistFailed,
+    });
+    if (verdict.kind === 'alive') return false;
+    this.#goneSignalled = true;
+    if (verdict.kind === 'stopped') this.#handlers.gone();
+    else this.#handlers.error(PlayerError.network('the stream could not be reloaded: its server is unreachable'));
+    return true;
+  }
+
+  /**
+   * Notes how a playlist request failed (an answer, or none: retried in a second). Refused
+   * once the stream has played (fatal or not), the stream or its session is over: true.
+   */
+  #onPlaylistError(data: ErrorData): boolean {
+    const { ErrorDetails } = Hls;
+    const playlist = data.details === ErrorDetails.LEVEL_LOAD_ERROR || data.details === ErrorDetails.MANIFEST_LOAD_ERROR;
+    const status = data.response?.code ?? 0;
+    // no answer at all (refused, reset): the server may be gone. A timeout is not taken as
+    // that: a browser queues requests beyond its 6 per host, and hls.js retries timeouts itself
+    if (playlist) {
+      this.#playlistFailed = status === 0;
+      if (status > 0) this.#playlistAnsweredAt = Date.now();
+      else this.#playlistRetryAt ??= Date.now() + PLAYLIST_RETRY_MS;
+    }
+    if (!playlist || !this.#loaded || !REFUSED.has(status) || this.#goneSignalled) return false;
+    this.#goneSignalled = true;
+    if (status === 401) this.#handlers.error(PlayerError.fromServer(status, parseJson(data.response?.text)));
+    else this.#handlers.gone();
+    return true;
+  }
+
   #networkRecovered(): void {
     this.#lastProgress = Date.now();
     this.#networkRetries = 0;
@@ -236,11 +315,11 @@ export class HlsEngine implements MediaEngine {
 
   #onError(data: ErrorData): void {
     if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) this.#onStall();
+    // once it has played, a refused playlist means the stream (or its session) is over
+    if (this.#onPlaylistError(data)) return;
     if (!data.fatal) return; // hls.js retries these itself
     if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
       const status = data.response?.code ?? 0;
-      // once it has played, a refused playlist means the stream (or its session) is over
-      if ((status === 403 || status === 404 || status === 410) && this.#loaded) return this.#handlers.gone();
       if (status === 401 || status === 403 || status === 404 || status === 429) {
         return this.#handlers.error(PlayerError.fromServer(status, parseJson(data.response?.text)));
       }

@@ -1,5 +1,7 @@
 import { PlayerError } from '../errors.js';
 import type { EngineHandlers, MediaEngine } from './engine.js';
+import { judgeLiveness } from '../live/stream-liveness.js';
+import { bufferedAhead } from './video-stats.js';
 
 /** Latency aimed for when the browser plays HLS itself (it does not say) and the application did not either, seconds. */
 export const NATIVE_TARGET_LATENCY = 3;
@@ -12,6 +14,10 @@ export class NativeEngine implements MediaEngine {
   #url: string | undefined;
   #loaded = false;
   readonly #target: number;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #lastPosition = -1;
+  #positionSince = Date.now();
+  #goneSignalled = false;
 
   static isSupported(video: HTMLVideoElement): boolean {
     return video.canPlayType('application/vnd.apple.mpegurl') !== '';
@@ -39,6 +45,7 @@ export class NativeEngine implements MediaEngine {
   load(playlistUrl: string): void {
     this.#url = playlistUrl;
     this.#bind(this.#video);
+    this.#watchdog ??= setInterval(() => this.#checkProgress(), 1_000);
   }
 
   attach(video: HTMLVideoElement): void {
@@ -79,9 +86,37 @@ export class NativeEngine implements MediaEngine {
   }
 
   destroy(): void {
+    clearInterval(this.#watchdog);
     this.#unbind(this.#video);
     this.#video.removeAttribute('src');
     this.#video.load();
+  }
+
+  /**
+   * The browser's HLS says nothing about its playlist reloads: a live play head that stays
+   * put with nothing buffered is all there is to see (stream-liveness.ts), and it cannot
+   * tell a stopped stream from an unreachable server, so it reports an error.
+   */
+  #checkProgress(): void {
+    const video = this.#video;
+    const now = Date.now();
+    if (video.currentTime !== this.#lastPosition || video.paused) {
+      this.#lastPosition = video.currentTime;
+      this.#positionSince = now;
+    }
+    if (!this.#loaded || this.#goneSignalled) return;
+    const stuckMs = now - this.#positionSince;
+    const verdict = judgeLiveness({
+      live: this.isLive(),
+      paused: video.paused,
+      waitingForMs: bufferedAhead(video) < 0.5 ? stuckMs : null,
+      sinceAnsweredMs: stuckMs,
+      sinceAdvancedMs: stuckMs,
+      lastRequestFailed: true, // unknown: the play head stuck with nothing buffered is all there is
+    });
+    if (verdict.kind === 'alive') return;
+    this.#goneSignalled = true;
+    this.#handlers.error(PlayerError.network('the stream stopped: nothing new could be loaded'));
   }
 
   #bind(video: HTMLVideoElement): void {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredSigningKey } from '../records.js';
-import type { Repository, RoomRepository, Store } from '../repository.js';
+import type { Repository, RoomRepository, Store, StoreTx, TableTx } from '../repository.js';
 import { migrate } from './migrations.js';
 import {
   mediaProcessorSpec,
@@ -16,7 +16,7 @@ import {
 import { Table } from './table.js';
 
 /** Exposes a synchronous Table through the async Repository contract. */
-function repository<T extends { sid: string }, F>(table: Table<T, F>): Repository<T, F> {
+function repository<T extends { sid: string }, F>(table: TableTx<T, F>): Repository<T, F> {
   return {
     insert: async (r) => table.insert(r),
     get: async (sid) => table.get(sid),
@@ -34,10 +34,18 @@ export class SqliteStore implements Store {
   readonly mediaRecordings;
   readonly playbackGrants: Store['playbackGrants'];
   readonly signingKeys: Store['signingKeys'];
+  private readonly tx: StoreTx;
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
     const rooms = new Table(db, roomSpec);
+    this.tx = {
+      rooms,
+      participants: new Table(db, participantSpec),
+      playerStreamers: new Table(db, playerStreamerSpec),
+      mediaProcessors: new Table(db, mediaProcessorSpec),
+      mediaRecordings: new Table(db, mediaRecordingSpec),
+    };
     this.rooms = {
       ...repository(rooms),
       findByUniqueName: async (name) =>
@@ -48,10 +56,10 @@ export class SqliteStore implements Store {
           1,
         )[0],
     };
-    this.participants = repository(new Table(db, participantSpec));
-    this.playerStreamers = repository(new Table(db, playerStreamerSpec));
-    this.mediaProcessors = repository(new Table(db, mediaProcessorSpec));
-    this.mediaRecordings = repository(new Table(db, mediaRecordingSpec));
+    this.participants = repository(this.tx.participants);
+    this.playerStreamers = repository(this.tx.playerStreamers);
+    this.mediaProcessors = repository(this.tx.mediaProcessors);
+    this.mediaRecordings = repository(this.tx.mediaRecordings);
     const grants = new Table(db, playbackGrantSpec);
     this.playbackGrants = {
       insert: async (g) => grants.insert(g),
@@ -89,9 +97,20 @@ export class SqliteStore implements Store {
     return new SqliteStore(db);
   }
 
+  async transaction<R>(work: (tx: StoreTx) => R): Promise<R> {
+    return this.db.transaction(() => {
+      const result = work(this.tx);
+      if (isThenable(result)) throw new TypeError('a store transaction must be synchronous: its work returned a promise');
+      return result;
+    })();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
   }
 }
+
+const isThenable = (value: unknown): boolean =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
