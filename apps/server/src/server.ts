@@ -15,6 +15,7 @@ import { StatusCallbackSender } from './callbacks/sender.js';
 import type { Credentials } from './config/credentials.js';
 import { TypedEmitter } from './events.js';
 import { createApp } from './http/app.js';
+import { answerClientErrors, upgradeDispatcher } from './http/raw-socket.js';
 import { baseUrlResolver } from './http/urls.js';
 import { createMetrics } from './metrics.js';
 import type { ServerEvents, ServiceContext } from './services/context.js';
@@ -165,11 +166,14 @@ export class OnairServer {
       composerDir: fileURLToPath(composerPageUrl),
     });
     this.http = createServer(app);
-    this.http.on('upgrade', (req, socket, head) => {
-      if (this.roomServer.handleUpgrade(req, socket, head)) return;
-      if (this.composer.manager.handleUpgrade(req, socket, head)) return;
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
+    this.http.on(
+      'upgrade',
+      upgradeDispatcher(
+        [(req, socket, head) => this.roomServer.handleUpgrade(req, socket, head), (req, socket, head) => this.composer.manager.handleUpgrade(req, socket, head)],
+        logger,
+      ),
+    );
+    answerClientErrors(this.http, logger);
     this.http.keepAliveTimeout = 5_000;
   }
 
