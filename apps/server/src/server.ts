@@ -15,7 +15,7 @@ import { StatusCallbackSender } from './callbacks/sender.js';
 import type { Credentials } from './config/credentials.js';
 import { TypedEmitter } from './events.js';
 import { createApp } from './http/app.js';
-import { answerClientErrors, upgradeDispatcher } from './http/raw-socket.js';
+import { answerClientErrors, refuseConnect, upgradeDispatcher } from './http/raw-socket.js';
 import { baseUrlResolver } from './http/urls.js';
 import { createMetrics } from './metrics.js';
 import type { ServerEvents, ServiceContext } from './services/context.js';
@@ -174,6 +174,7 @@ export class OnairServer {
       ),
     );
     answerClientErrors(this.http, logger);
+    refuseConnect(this.http);
     this.http.keepAliveTimeout = 5_000;
   }
 

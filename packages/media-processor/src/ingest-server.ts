@@ -220,6 +220,8 @@ export class IngestServer {
         this.options.onError?.(err);
       }
     });
-    ws.on('error', () => ws.terminate());
+    // a frame `ws` refuses (too big, bad UTF-8, bad framing): it closes with the matching code
+    // itself (1009, 1007, 1002) after sending a close frame; terminating here would drop that
+    ws.on('error', () => undefined);
   }
 }

@@ -199,7 +199,9 @@ export class RoomServer {
       s.graceTimer = setTimeout(() => void this.remove(r, s, 'socket closed'), this.options.resumeGraceMs);
       s.graceTimer.unref();
     });
-    ws.on('error', () => ws.terminate());
+    // a frame `ws` refuses (too big, bad UTF-8, bad framing): it closes with the matching code
+    // itself (1009, 1007, 1002) after sending a close frame; terminating here would drop that
+    ws.on('error', () => undefined);
   }
 
   private async join(ws: WebSocket, msg: JoinMessage): Promise<{ session: Session; room: LiveRoom } | undefined> {

@@ -17,6 +17,7 @@ import { demoApi } from './demo-api.js';
 import { demoWatch } from './demo-watch.js';
 import { errorHandler } from './error-handler.js';
 import { playerPagesRouter } from './player-pages.js';
+import { COMPOSER_PAGE_POLICY, noSniff, staticPageHeaders } from './security-headers.js';
 
 export interface AppOptions {
   rest: RestContext;
@@ -69,6 +70,7 @@ export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(noSniff);
   app.use(accessLog(opts.logger, opts.metrics));
 
   app.get('/healthz', (_req, res) => {
@@ -88,12 +90,18 @@ export function createApp(opts: AppOptions): Express {
   });
 
   if (opts.composerDir) {
-    app.use('/composer', express.static(opts.composerDir, { index: 'composer.html', fallthrough: true }));
+    app.use(
+      '/composer',
+      express.static(opts.composerDir, { index: 'composer.html', fallthrough: true, setHeaders: staticPageHeaders(COMPOSER_PAGE_POLICY) }),
+    );
   }
   if (opts.demoDir) {
     app.use('/demo/api', demoApi({ rest: opts.rest, credentials: opts.credentials, metrics: opts.metrics }));
     app.get('/demo/watch', demoWatch({ rest: opts.rest, credentials: opts.credentials, logger: opts.logger }));
-    app.use('/demo', express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true }));
+    app.use(
+      '/demo',
+      express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true, setHeaders: staticPageHeaders() }),
+    );
   }
 
   // grant-gated playback sessions, playlists and segments: before the authenticated API

@@ -45,6 +45,17 @@ export function upgradeDispatcher(handlers: readonly UpgradeHandler[], logger: L
   };
 }
 
+/**
+ * The server's `connect` listener: a CONNECT request (this is no proxy) gets 405 JSON.
+ * Without a listener Node destroys the socket with no answer at all.
+ */
+export function refuseConnect(server: Server): void {
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    refuseOnSocket(socket, 405, ErrorCode.MethodNotAllowed, 'CONNECT is not supported: this server is not a proxy');
+  });
+}
+
 interface ClientError extends Error {
   code?: string;
 }
