@@ -6,7 +6,7 @@
  *
  * Only this host may connect (local-peer.ts): other peers get 403 before the handshake.
  * Until the hello is accepted a connection may send INGEST_HELLO_MAX_BYTES in all
- * (hello-budget.ts), then it is closed with IngestCloseCode.HelloTooLarge; the large
+ * (hello-budget.ts), then it is read no further and closed with IngestCloseCode.HelloTooLarge; the large
  * `maxPayload` is for the media chunks after it. Nothing a peer sends throws out of here:
  * bad upgrades get a Twilio JSON error on the socket, bad frames a close code.
  */
@@ -64,6 +64,9 @@ export interface IngestServerOptions {
   /** an error of the job's own code while handling a message (the connection is closed with 1011) */
   onError?: (err: unknown) => void;
 }
+
+/** How long a connection closed for its too large hello has to read the close frame before it is dropped. */
+const HELLO_CLOSE_GRACE_MS = 5_000;
 
 /** The close code for "the server failed", RFC 6455. */
 const INTERNAL_ERROR_CLOSE = 1011;
@@ -144,7 +147,7 @@ export class IngestServer {
     }
     if (this.closed || !this.jobs.has(jobId)) return refuse(socket, 404, ErrorCode.NotFound, 'No such ingest endpoint');
     const budget = new HelloBudget(socket, this.options.helloMaxBytes ?? INGEST_HELLO_MAX_BYTES);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, jobId, budget));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, jobId, budget, socket));
     return true;
   }
 
@@ -154,15 +157,17 @@ export class IngestServer {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, jobId: string, budget: HelloBudget): void {
+  private accept(ws: WebSocket, jobId: string, budget: HelloBudget, socket: Duplex): void {
     let session: IngestSession | undefined;
     const timer = setTimeout(() => ws.close(IngestCloseCode.Unauthorized, 'no hello'), this.options.helloTimeoutMs);
-    budget.watch({
-      exceeded: () => {
-        clearTimeout(timer);
-        ws.close(IngestCloseCode.HelloTooLarge, 'hello too large');
-      },
-      overrun: () => ws.terminate(), // still sending after being told to close
+    budget.onExceeded(() => {
+      clearTimeout(timer);
+      // nothing more is read (the rest of a large frame stays in the kernel's buffers): the
+      // close frame goes out, then the end of the stream; the connection is dropped after a grace
+      ws.pause();
+      ws.close(IngestCloseCode.HelloTooLarge, 'hello too large');
+      socket.end();
+      setTimeout(() => ws.terminate(), HELLO_CLOSE_GRACE_MS).unref();
     });
     const failed = (err: unknown) => {
       try {
