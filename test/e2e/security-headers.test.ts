@@ -5,7 +5,8 @@
  * - `Referrer-Policy: no-referrer` on the pages whose URL carries a token;
  * - `X-Content-Type-Options: nosniff` on every response, refusals on raw sockets included;
  * and the policy does not get in the pages' way: in real Chromium, no CSP violation while
- * the demo pages load and while /embed/player plays a live stream (MSE, hls.js, fetch).
+ * the demo pages load (the speaker connects, the audience page plays) and while
+ * /embed/player plays a live stream (MSE, hls.js, fetch).
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -25,6 +26,9 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   await api(server, 'POST', '/v1/Rooms', { UniqueName: 'headers-room' });
   streamerSid = await createStreamer(server);
+  // a live stream for the players of /demo/watch and /embed/player
+  stream = await startTestStream({ dataDir: server.dataDir, streamerSid, segmentSeconds: 1, windowSegments: 30 });
+  await stream.waitForSegments(2);
 }, 60_000);
 
 afterAll(async () => {
@@ -145,7 +149,8 @@ describe('the policy does not break the pages (real Chromium)', () => {
       const { page, violations } = await openWatched(path);
       // the speaker page connects (WebSocket to /signaling, camera, WebRTC), the dashboard fetches /demo/api
       if (path.startsWith('/demo/speaker')) await page.waitForSelector('body[data-state="connected"]', { timeout: 30_000 });
-      if (path.startsWith('/demo/watch')) await page.waitForFunction(() => document.getElementById('state')?.textContent !== 'idle', { timeout: 30_000 });
+      // the watch page's player plays, and its inline script mirrors that onto <body>
+      if (path.startsWith('/demo/watch')) await page.waitForSelector('body[data-state="playing"]', { timeout: 60_000 });
       await new Promise((r) => setTimeout(r, 1000));
       expect(await violations(), `${path}\n${pageLog(page)}`).toEqual([]);
       await page.close();
@@ -153,8 +158,6 @@ describe('the policy does not break the pages (real Chromium)', () => {
   }, 120_000);
 
   test('/embed/player plays a live stream without a violation', async () => {
-    stream = await startTestStream({ dataDir: server.dataDir, streamerSid, segmentSeconds: 1, windowSegments: 30 });
-    await stream.waitForSegments(2);
     const { page, violations } = await openWatched(`/embed/player?token=${encodeURIComponent(viewerToken(server, await playbackGrant(server, streamerSid)))}`);
     await page.waitForSelector('body[data-state="playing"]', { timeout: 60_000 }).catch((err: Error) => {
       throw new Error(`${err.message}\n${pageLog(page)}`);

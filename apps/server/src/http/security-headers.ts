@@ -34,7 +34,7 @@ const isPlainOrigin = (o: string) => /^(https?|wss?):\/\/[a-z0-9.[\]:*-]+$/i.tes
  * tests' sinks are). Loopback only.
  */
 export const COMPOSER_PAGE_POLICY: PagePolicy = {
-  connectOrigins: ['ws://127.0.0.1:*', 'ws://localhost:*', 'ws://[::1]:*'],
+  connectOrigins: ['ws://127.0.0.1:*', 'ws://localhost:*'], // (CSP has no syntax for an IPv6 literal)
 };
 
 export function contentSecurityPolicy(policy: PagePolicy = {}): string {
