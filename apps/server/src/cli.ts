@@ -5,6 +5,7 @@ import { CredentialsError, resolveCredentials } from './config/credentials.js';
 import { ConfigError, SERVE_USAGE, readServeConfig } from './config/serve-config.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
+import { installLastResortHandlers } from './last-resort.js';
 import { OPERATOR_GROUPS, runOperatorCommand } from './cli/run.js';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,8 @@ async function serve(args: string[]): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const creds = resolveCredentials(config.dataDir, config.credentials);
   const logger = createLogger(config.logLevel);
+  // in addition to every entry point's own handling, never instead of it
+  installLastResortHandlers(process, logger);
   // loaded here, not at the top: the operator commands start faster without the server's modules
   const { OnairServer } = await import('./server.js');
   const server = new OnairServer({

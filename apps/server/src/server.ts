@@ -19,6 +19,7 @@ import { TypedEmitter } from './events.js';
 import { createApp } from './http/app.js';
 import { restBudgets, type RestBudgets } from './http/rest-budgets.js';
 import { REST_BUDGET_DEFAULTS, type BudgetSettings } from './config/budgets-config.js';
+import { answerClientErrors, refuseConnect, upgradeDispatcher } from './http/raw-socket.js';
 import { baseUrlResolver } from './http/urls.js';
 import { acceptUpgradeHost } from './http/host-check.js';
 import { HostPolicy, isLoopbackBind } from './http/host-policy.js';
@@ -214,12 +215,20 @@ export class OnairServer {
       publicUrl: opts.publicUrl,
     });
     this.http = createServer(app);
-    this.http.on('upgrade', (req, socket, head) => {
-      if (!acceptUpgradeHost(this.hostPolicy, req, socket)) return;
-      if (this.roomServer.handleUpgrade(req, socket, head)) return;
-      if (this.composer.manager.handleUpgrade(req, socket, head)) return;
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
+    this.http.on(
+      'upgrade',
+      upgradeDispatcher(
+        [
+          // a foreign Host is refused (400) before any handler reads the request
+          (req, socket) => !acceptUpgradeHost(this.hostPolicy, req, socket),
+          (req, socket, head) => this.roomServer.handleUpgrade(req, socket, head),
+          (req, socket, head) => this.composer.manager.handleUpgrade(req, socket, head),
+        ],
+        logger,
+      ),
+    );
+    answerClientErrors(this.http, logger);
+    refuseConnect(this.http);
     this.http.keepAliveTimeout = 5_000;
   }
 

@@ -1,6 +1,6 @@
 /** The ingest endpoint over a real HTTP server and real WebSockets. */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { IngestServer } from './ingest-server.js';
@@ -91,4 +91,69 @@ describe('IngestServer', () => {
       await expect(c.opened).rejects.toThrow(/404/);
     }
   });
+
+  test('the hello budget: more than a hello before it is accepted closes with 4013, without reading the rest', async () => {
+    let accepted = 0;
+    const reg = ingest.register('ZXjob', 's3cret-s3cret', () => {
+      accepted++;
+      return { chunk: () => undefined, status: () => undefined, closed: () => undefined };
+    });
+    const c = open(reg.path);
+    await c.opened;
+    c.ws.send(Buffer.alloc(64 * 1024, 1)); // well under maxPayload (1 MiB here), far over a hello
+    expect(await c.closed).toBe(4013);
+    expect(accepted).toBe(0);
+  });
+
+  test('after the hello, messages up to maxPayload are accepted', async () => {
+    const sizes: number[] = [];
+    const reg = ingest.register('ZXjob', 's3cret-s3cret', (socket) => {
+      socket.ready();
+      return { chunk: (c) => sizes.push(c.length), status: () => undefined, closed: () => undefined };
+    });
+    const c = open(reg.path);
+    await c.opened;
+    c.ws.send(hello('s3cret-s3cret'));
+    await expect.poll(() => c.messages).toEqual(['{"type":"ready"}']);
+    c.ws.send(Buffer.alloc(512 * 1024, 2));
+    await expect.poll(() => sizes).toEqual([512 * 1024]);
+    c.ws.close(1000);
+  });
+
+  test('a path whose escapes are not UTF-8 is a 400 with Twilio JSON, not an exception', async () => {
+    const { status, body } = await rawUpgrade('/internal/ingest/%E0%A4%A');
+    expect(status).toBe(400);
+    expect(JSON.parse(body)).toMatchObject({ code: 20001, status: 400 });
+  });
+
+  test('a peer that is not this host is refused with 403 before the handshake', async () => {
+    const strict = new IngestServer({ helloTimeoutMs: 300, maxPayload: 1024, allowPeer: () => false });
+    const server = createServer();
+    server.on('upgrade', (req, socket, head) => void strict.handleUpgrade(req, socket, head));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    strict.register('ZXjob', 'x'.repeat(16), () => ({ chunk: () => undefined, status: () => undefined, closed: () => undefined }));
+    const { status, body } = await rawUpgrade('/internal/ingest/ZXjob', (server.address() as AddressInfo).port);
+    expect(status).toBe(403);
+    expect(JSON.parse(body)).toMatchObject({ code: 20403, status: 403 });
+    strict.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
 });
+
+/** A raw upgrade request; resolves with the HTTP status and body of the refusal. */
+function rawUpgrade(path: string, port = Number(new URL(base).port)): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = '';
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = data.split('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]), body });
+    });
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+  });
+}

@@ -3,12 +3,27 @@
  * server's HTTP listener. Each job registers its id and per-job secret; the page's first
  * message (IngestHello) must carry that secret (compared in constant time) before anything
  * else is accepted. Then every binary message is a MediaRecorder chunk for that job.
+ *
+ * Only this host may connect (local-peer.ts): other peers get 403 before the handshake.
+ * Until the hello is accepted a connection may send INGEST_HELLO_MAX_BYTES in all
+ * (hello-budget.ts), then it is read no further and closed with IngestCloseCode.HelloTooLarge; the large
+ * `maxPayload` is for the media chunks after it. Nothing a peer sends throws out of here:
+ * bad upgrades get a Twilio JSON error on the socket, bad frames a close code.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { IngestCloseCode, type IngestHello, type IngestStatus } from '@onair/protocol';
+import {
+  ErrorCode,
+  INGEST_HELLO_MAX_BYTES,
+  IngestCloseCode,
+  httpRefusal,
+  type IngestHello,
+  type IngestStatus,
+} from '@onair/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { HelloBudget } from './hello-budget.js';
+import { isLocalPeer } from './local-peer.js';
 
 export const INGEST_PATH_PREFIX = '/internal/ingest/';
 
@@ -40,8 +55,40 @@ interface Registration {
 export interface IngestServerOptions {
   /** ms the page has to send its hello */
   helloTimeoutMs: number;
-  /** largest message accepted, bytes */
+  /** largest message accepted once authenticated, bytes */
   maxPayload: number;
+  /** bytes a connection may send before its hello is accepted (default INGEST_HELLO_MAX_BYTES) */
+  helloMaxBytes?: number;
+  /** who may connect (default: this host only, see local-peer.ts) */
+  allowPeer?: (req: IncomingMessage) => boolean;
+  /** an error of the job's own code while handling a message (the connection is closed with 1011) */
+  onError?: (err: unknown) => void;
+}
+
+/** How long a connection closed for its too large hello has to read the close frame before it is dropped. */
+const HELLO_CLOSE_GRACE_MS = 5_000;
+
+/** The close code for "the server failed", RFC 6455. */
+const INTERNAL_ERROR_CLOSE = 1011;
+
+/** Writes an HTTP error with Twilio's JSON body on a socket that was not upgraded, and closes it. */
+function refuse(socket: Duplex, status: number, code: number, message: string): true {
+  if (socket.writable) {
+    socket.once('finish', () => socket.destroy());
+    socket.end(httpRefusal(status, code, message));
+  } else {
+    socket.destroy();
+  }
+  return true;
+}
+
+/** The job id from the path's last part, or undefined when its escapes are not UTF-8. */
+function decodeJobId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -69,6 +116,8 @@ export class IngestServer {
 
   constructor(private readonly options: IngestServerOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
+    // a handshake `ws` itself refuses (bad key, version, protocol header) gets our JSON error
+    this.wss.on('wsClientError', (err, socket) => refuse(socket, 400, ErrorCode.InvalidParameter, err.message));
   }
 
   /** Registers a job's endpoint; returns its path and an unregister function. */
@@ -86,13 +135,19 @@ export class IngestServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!path.startsWith(INGEST_PATH_PREFIX)) return false;
-    const jobId = decodeURIComponent(path.slice(INGEST_PATH_PREFIX.length));
-    const job = this.jobs.get(jobId);
-    if (this.closed || !job) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return true;
+    socket.on('error', () => socket.destroy());
+    const allowPeer = this.options.allowPeer ?? ((r: IncomingMessage) => isLocalPeer(r.socket));
+    if (!allowPeer(req)) {
+      return refuse(socket, 403, ErrorCode.Forbidden, 'The ingest endpoint only accepts connections from this host');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, jobId));
+    if (req.method !== 'GET') return refuse(socket, 405, ErrorCode.MethodNotAllowed, 'A WebSocket upgrade must be a GET');
+    const jobId = decodeJobId(path.slice(INGEST_PATH_PREFIX.length));
+    if (jobId === undefined) {
+      return refuse(socket, 400, ErrorCode.InvalidParameter, 'The ingest path is not valid percent-encoded UTF-8');
+    }
+    if (this.closed || !this.jobs.has(jobId)) return refuse(socket, 404, ErrorCode.NotFound, 'No such ingest endpoint');
+    const budget = new HelloBudget(socket, this.options.helloMaxBytes ?? INGEST_HELLO_MAX_BYTES);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, jobId, budget, socket));
     return true;
   }
 
@@ -102,19 +157,37 @@ export class IngestServer {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, jobId: string): void {
+  private accept(ws: WebSocket, jobId: string, budget: HelloBudget, socket: Duplex): void {
     let session: IngestSession | undefined;
     const timer = setTimeout(() => ws.close(IngestCloseCode.Unauthorized, 'no hello'), this.options.helloTimeoutMs);
-    ws.on('message', (data: RawData, isBinary: boolean) => {
+    budget.onExceeded(() => {
+      clearTimeout(timer);
+      // nothing more is read (the rest of a large frame stays in the kernel's buffers): the
+      // close frame goes out, then the end of the stream; the connection is dropped after a grace
+      ws.pause();
+      ws.close(IngestCloseCode.HelloTooLarge, 'hello too large');
+      socket.end();
+      setTimeout(() => ws.terminate(), HELLO_CLOSE_GRACE_MS).unref();
+    });
+    const failed = (err: unknown) => {
+      try {
+        this.options.onError?.(err);
+      } catch {
+        // reporting must not throw either
+      }
+      ws.close(INTERNAL_ERROR_CLOSE, 'internal error');
+    };
+    const onMessage = (data: RawData, isBinary: boolean) => {
+      if (budget.exceeded) return; // closing: nothing it sends counts
       if (!session) {
         const hello = isBinary ? undefined : parseHello(data.toString());
         const job = this.jobs.get(jobId);
+        clearTimeout(timer);
         if (!hello || !job || !timingSafeEqual(digest(hello.secret), job.digest)) {
-          clearTimeout(timer);
           ws.close(IngestCloseCode.Unauthorized, hello ? 'bad secret' : 'expected hello');
           return;
         }
-        clearTimeout(timer);
+        budget.done();
         session = job.accept({
           hello: { ...hello, secret: '' },
           ready: () => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ type: 'ready' })),
@@ -128,17 +201,32 @@ export class IngestServer {
         session.chunk(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
         return;
       }
+      let msg: { type?: unknown };
       try {
-        const msg = JSON.parse(data.toString()) as { type?: unknown };
-        if (msg.type === 'status') session.status(msg as IngestStatus);
+        msg = JSON.parse(data.toString()) as { type?: unknown };
       } catch {
-        // a malformed status report is not worth dropping the recording for
+        return; // a malformed status report is not worth dropping the recording for
+      }
+      if (msg && typeof msg === 'object' && msg.type === 'status') session.status(msg as IngestStatus);
+    };
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      try {
+        onMessage(data, isBinary);
+      } catch (err) {
+        failed(err);
       }
     });
     ws.on('close', (code) => {
       clearTimeout(timer);
-      session?.closed(code);
+      budget.done();
+      try {
+        session?.closed(code);
+      } catch (err) {
+        this.options.onError?.(err);
+      }
     });
-    ws.on('error', () => ws.terminate());
+    // a frame `ws` refuses (too big, bad UTF-8, bad framing): it closes with the matching code
+    // itself (1009, 1007, 1002) after sending a close frame; terminating here would drop that
+    ws.on('error', () => undefined);
   }
 }

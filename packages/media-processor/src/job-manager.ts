@@ -78,7 +78,11 @@ export class JobManager {
     this.sandbox = chooseSandbox(opts.sandbox ?? true, probeSandboxHost());
     this.timings = { ...jobTimingDefaults, ...opts.timings };
     this.media = { ...mediaDefaults, ...opts.media };
-    this.ingest = new IngestServer({ helloTimeoutMs: 10_000, maxPayload: 16 * 1024 * 1024 });
+    this.ingest = new IngestServer({
+      helloTimeoutMs: 10_000,
+      maxPayload: 16 * 1024 * 1024,
+      onError: (err) => opts.logger.error({ err }, 'ingest connection failed'),
+    });
     const { newId } = opts;
     this.standby = new StandbyPool({
       size: newId ? (opts.standby ?? this.timings.standbyBrowsers) : 0,

@@ -81,7 +81,18 @@ export const IngestCloseCode = {
   Unauthorized: 4003,
   /** start a new recording on a new connection (e.g. ffmpeg restarted) */
   Restart: 4010,
+  /**
+   * more bytes arrived before the hello was accepted than a hello can take (INGEST_HELLO_MAX_BYTES);
+   * the server closes without reading the rest
+   */
+  HelloTooLarge: 4013,
 } as const;
+
+/**
+ * Bytes a connection may send before its hello is accepted (the hello is well under 1 KB).
+ * The server's large message limit (media chunks) applies only after that.
+ */
+export const INGEST_HELLO_MAX_BYTES = 8 * 1024;
 
 /** The composer page's state on `<body data-state>`. */
 export type ComposerPageState = 'loading' | 'joining' | 'composing' | 'stopped' | 'error';

@@ -33,6 +33,7 @@ export type {
 } from './statuses.js';
 export { ErrorCode, moreInfoUrl } from './errors.js';
 export type { TwilioErrorBody } from './errors.js';
+export { httpRefusal } from './http-refusal.js';
 export type {
   IsoDate,
   RoomResource,
@@ -70,7 +71,7 @@ export type {
   ServerMessage,
   RTCIceCandidateInitLike,
 } from './signaling.js';
-export { IngestCloseCode, COMPOSER_PATH } from './composer.js';
+export { IngestCloseCode, INGEST_HELLO_MAX_BYTES, COMPOSER_PATH } from './composer.js';
 export type {
   ComposerVideoCodec,
   ComposerConfig,

@@ -82,8 +82,13 @@ export interface PlaybackSessionResponse {
   idleTimeoutSeconds: number;
 }
 
-/** Body of every refusal by the playback origin. `code` is one of `ErrorCode`. */
+/**
+ * Body of every refusal by the playback origin: Twilio's error JSON, like the REST API's.
+ * `code` is one of `ErrorCode`; `status` is the HTTP status.
+ */
 export interface PlaybackErrorBody {
   code: number;
   message: string;
+  more_info: string;
+  status: number;
 }

@@ -6,10 +6,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  ErrorCode,
   SIGNALING_PATH,
   SidPrefix,
   SignalingCloseCode,
   createSid,
+  httpRefusal,
   type ClientMessage,
   type JoinMessage,
   type TrackInfo,
@@ -72,6 +74,8 @@ export class RoomServer {
     options: Partial<RoomServerOptions> = {},
   ) {
     this.options = { ...ROOM_SERVER_DEFAULTS, ...options };
+    // a handshake `ws` itself refuses (bad key, version, protocol header) gets our JSON error
+    this.wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, 400, ErrorCode.InvalidParameter, err.message));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
@@ -86,7 +90,9 @@ export class RoomServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? '').split('?')[0];
     if (path !== SIGNALING_PATH) return false;
-    if (this.closed) socket.destroy();
+    socket.on('error', () => socket.destroy());
+    if (this.closed) refuseUpgrade(socket, 503, ErrorCode.ServiceUnavailable, 'The signaling server is shutting down');
+    else if (req.method !== 'GET') refuseUpgrade(socket, 405, ErrorCode.MethodNotAllowed, 'A WebSocket upgrade must be a GET');
     else this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
     return true;
   }
@@ -149,6 +155,17 @@ export class RoomServer {
       if (session) session.lastPong = Date.now();
     });
     ws.on('message', (data: RawData) => {
+      try {
+        onMessage(data);
+      } catch (err) {
+        // our own failure, never the client's: it hears so, and a joined session carries on
+        this.options.logger.warn({ err }, 'signaling message failed');
+        const fatal = !session;
+        ws.send(JSON.stringify({ type: 'error', code: ErrorCode.SignalingMalformed, message: 'The server could not handle this message', fatal }));
+        if (fatal) ws.close(SignalingCloseCode.Refused, String(ErrorCode.SignalingMalformed));
+      }
+    });
+    const onMessage = (data: RawData): void => {
       if (spent) return; // closing: what is still in flight is not read
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       const over = budget.charge(raw.length, Date.now());
@@ -190,7 +207,7 @@ export class RoomServer {
         return;
       }
       this.dispatch(room!, session, msg);
-    });
+    };
     ws.on('close', () => {
       clearTimeout(joinTimer);
       if (!session || !room || session.socket !== ws) return;
@@ -202,7 +219,9 @@ export class RoomServer {
       s.graceTimer = setTimeout(() => void this.remove(r, s, 'socket closed'), this.options.resumeGraceMs);
       s.graceTimer.unref();
     });
-    ws.on('error', () => ws.terminate());
+    // a frame `ws` refuses (too big, bad UTF-8, bad framing): it closes with the matching code
+    // itself (1009, 1007, 1002) after sending a close frame; terminating here would drop that
+    ws.on('error', () => undefined);
   }
 
   /** The socket spent its budget: an `error` frame, then 1008; cut if it does not close soon. */
@@ -402,6 +421,16 @@ export class RoomServer {
       }
     }
   }
+}
+
+/** Writes an HTTP error with Twilio's JSON body on a socket that was not upgraded, and closes it. */
+function refuseUpgrade(socket: Duplex, status: number, code: number, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(httpRefusal(status, code, message));
 }
 
 export type { RoomRef };

@@ -43,25 +43,29 @@ export class RestClient {
     this.#timeoutMs = opts.timeoutMs ?? 15_000;
   }
 
+  /** One resource (its answer must carry a `sid`). */
   get(path: string, query: Params = {}): Promise<Json> {
     const q = form(query).toString();
-    return this.request('GET', q ? `${path}?${q}` : path);
+    return this.request('GET', q ? `${path}?${q}` : path).then((json) => resource(json, 'GET', path, this.baseUrl));
   }
 
+  /** Creates or updates one resource (its answer must carry a `sid`). */
   post(path: string, body: Params = {}): Promise<Json> {
-    return this.request('POST', path, form(body).toString());
+    return this.request('POST', path, form(body).toString()).then((json) => resource(json, 'POST', path, this.baseUrl));
   }
 
   /** Every record of a paged list, following `meta.next_page_url` (its path, on this server). */
   async list(path: string, query: Params = {}): Promise<Json[]> {
     const records: Json[] = [];
-    let page = await this.get(path, { PageSize: 100, ...query });
+    const q = form({ PageSize: 100, ...query }).toString();
+    let page = await this.request('GET', `${path}?${q}`);
     for (;;) {
       const meta = (page.meta ?? {}) as { key?: string; next_page_url?: string | null };
-      const items = meta.key ? page[meta.key] : undefined;
-      if (!Array.isArray(items)) throw new RestError(200, undefined, `unexpected list answer from ${path}`);
-      records.push(...(items as Json[]));
+      const items = typeof meta.key === 'string' ? page[meta.key] : undefined;
+      if (!Array.isArray(items) || !items.every(isJsonObject)) throw unexpectedList(path);
+      records.push(...items);
       if (!meta.next_page_url) return records;
+      if (typeof meta.next_page_url !== 'string' || !URL.canParse(meta.next_page_url)) throw unexpectedList(path);
       const next = new URL(meta.next_page_url);
       page = await this.request('GET', next.pathname + next.search);
     }
@@ -70,7 +74,6 @@ export class RestClient {
   async request(method: string, path: string, body?: string): Promise<Json> {
     const url = this.baseUrl + path;
     let res: Response;
-    let text: string;
     try {
       res = await fetch(url, {
         method,
@@ -82,9 +85,15 @@ export class RestClient {
         body,
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      text = await res.text();
     } catch (err) {
       throw new UnreachableError(unreachableMessage(this.baseUrl, err, this.#timeoutMs));
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      // it answered, then the connection broke (reset, truncated body) or the time ran out
+      throw new UnreachableError(brokenAnswerMessage(this.baseUrl, method, path, err, this.#timeoutMs));
     }
     let json: unknown;
     try {
@@ -97,11 +106,28 @@ export class RestClient {
       const message = typeof e.message === 'string' ? e.message : `HTTP ${res.status} from ${method} ${path}`;
       throw new RestError(res.status, typeof e.code === 'number' ? e.code : undefined, message);
     }
-    if (!json || typeof json !== 'object') {
-      throw new RestError(res.status, undefined, `${method} ${path} did not answer JSON; is ${this.baseUrl} an onair server?`);
-    }
-    return json as Json;
+    if (!isJsonObject(json)) throw notOnair(method, path, this.baseUrl, res.status);
+    return json;
   }
+}
+
+const isJsonObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const notOnair = (method: string, path: string, baseUrl: string, status = 200) =>
+  new RestError(status, undefined, `${method} ${path} did not answer an onair resource; is ${baseUrl} an onair server?`);
+
+/** The API answers every fetch, create and update with the resource, which has a SID. */
+function resource(json: Json, method: string, path: string, baseUrl: string): Json {
+  if (typeof json.sid !== 'string') throw notOnair(method, path.split('?')[0]!, baseUrl);
+  return json;
+}
+
+const unexpectedList = (path: string) => new RestError(200, undefined, `unexpected list answer from ${path}`);
+
+function brokenAnswerMessage(baseUrl: string, method: string, path: string, err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string };
+  if (e?.name === 'TimeoutError') return `the onair server at ${baseUrl} did not finish its answer within ${timeoutMs / 1000} s`;
+  return `the onair server at ${baseUrl} broke off its answer to ${method} ${path} (the connection closed before it was complete)`;
 }
 
 function form(params: Params): URLSearchParams {

@@ -22,6 +22,7 @@ import type { HostPolicy } from './host-policy.js';
 import { sameOriginOnly } from './origin-check.js';
 import { playerPagesRouter } from './player-pages.js';
 import type { RestBudgets } from './rest-budgets.js';
+import { COMPOSER_PAGE_POLICY, noSniff, staticPageHeaders } from './security-headers.js';
 
 export interface AppOptions {
   rest: RestContext;
@@ -82,6 +83,7 @@ export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(noSniff);
   app.use(accessLog(opts.logger, opts.metrics));
   if (opts.hostPolicy) app.use(hostCheck(opts.hostPolicy));
   app.use([...GUARDED_WHEN_EXPOSED], credentialsWhenExposed(opts.exposed ?? false, opts.credentials));
@@ -103,12 +105,18 @@ export function createApp(opts: AppOptions): Express {
   });
 
   if (opts.composerDir) {
-    app.use('/composer', express.static(opts.composerDir, { index: 'composer.html', fallthrough: true }));
+    app.use(
+      '/composer',
+      express.static(opts.composerDir, { index: 'composer.html', fallthrough: true, setHeaders: staticPageHeaders(COMPOSER_PAGE_POLICY) }),
+    );
   }
   if (opts.demoDir) {
     app.use('/demo/api', demoApi({ rest: opts.rest, credentials: opts.credentials, metrics: opts.metrics }));
     app.get('/demo/watch', demoWatch({ rest: opts.rest, credentials: opts.credentials, logger: opts.logger }));
-    app.use('/demo', express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true }));
+    app.use(
+      '/demo',
+      express.static(opts.demoDir, { extensions: ['html'], index: 'index.html', fallthrough: true, setHeaders: staticPageHeaders() }),
+    );
   }
 
   // grant-gated playback sessions, playlists and segments: before the authenticated API

@@ -25,6 +25,7 @@ export interface WatchPageInput {
  * The audience page: `<onair-player>` (defined by /sdk/player.js) with the viewer token.
  * `<body data-state>` mirrors the player's state (idle|ready|buffering|playing|ended|error)
  * and `data-error-code` its error code; a player SDK that fails to load is error 20503.
+ * Its one inline script is MIRROR_STATE, allowed by its hash in the page's CSP.
  */
 export function watchPage({ streamerSid, token, identity }: WatchPageInput): string {
   return `<!doctype html>
@@ -43,7 +44,7 @@ export function watchPage({ streamerSid, token, identity }: WatchPageInput): str
     <onair-player token="${escapeHtml(token)}" controls></onair-player>
   </main>
   <script>${MIRROR_STATE}</script>
-  <script src="/sdk/player.js" onerror="window.__onairWatchFailed && window.__onairWatchFailed(20503)"></script>
+  <script src="/sdk/player.js"></script>
 </body>
 </html>
 `;
@@ -53,7 +54,7 @@ export function watchPage({ streamerSid, token, identity }: WatchPageInput): str
  * Copies the player element's state onto <body>, for people (the header) and automation.
  * `<onair-player>` reflects `data-state` / `data-error-code` on itself (packages/player).
  */
-const MIRROR_STATE = `
+export const MIRROR_STATE = `
 (() => {
   const body = document.body;
   const label = document.getElementById('state');
@@ -64,7 +65,10 @@ const MIRROR_STATE = `
     if (code) body.dataset.errorCode = String(code);
     label.textContent = code ? state + ' (' + code + ')' : state;
   };
-  window.__onairWatchFailed = (code) => show('error', code);
+  // the player SDK failed to load (no inline onerror: the CSP allows no inline handlers)
+  window.addEventListener('error', (e) => {
+    if (e.target instanceof HTMLScriptElement && e.target.src.endsWith('/sdk/player.js')) show('error', 20503);
+  }, true);
   const read = () => show(el.dataset.state, el.dataset.state === 'error' ? el.dataset.errorCode : undefined);
   new MutationObserver(read).observe(el, { attributes: true, attributeFilter: ['data-state', 'data-error-code'] });
   read();

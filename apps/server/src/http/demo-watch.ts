@@ -17,7 +17,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials.js';
 import type { RestContext } from '../rest/context.js';
-import { watchErrorPage, watchPage } from './demo-watch-page.js';
+import { MIRROR_STATE, watchErrorPage, watchPage } from './demo-watch-page.js';
+import { setPageHeaders } from './security-headers.js';
 import { loopbackFetch } from './loopback-fetch.js';
 
 export interface DemoWatchOptions {
@@ -81,8 +82,7 @@ export function demoWatch(opts: DemoWatchOptions): RequestHandler {
         throw err;
       }
       res.set('Cache-Control', 'no-store');
-      res.set('X-Content-Type-Options', 'nosniff');
-      res.set('Referrer-Policy', 'no-referrer');
+      setPageHeaders(res, { inlineScripts: [MIRROR_STATE] });
       res.type('html').send(watchPage({ streamerSid, token, identity }));
     } catch (err) {
       const failure = toWatchError(err);
@@ -130,6 +130,7 @@ function sendError(req: Request, res: Response, e: WatchError): void {
   if (req.accepts(['html', 'json']) === 'json') {
     res.json({ code: e.code, message: e.message, more_info: moreInfoUrl(e.code), status: e.status });
   } else {
+    setPageHeaders(res);
     res.type('html').send(watchErrorPage(e.status, e.code, e.message));
   }
 }

@@ -8,13 +8,16 @@
  *   from the grant JWT once its signature checks out with this server's keys (expired or
  *   not: an expired grant still shows its error inside the frame). A grant that is not
  *   this server's gets `frame-ancestors 'none'`. The player in the page refuses bad grants
- *   itself (20101) and, when origins are restricted, refuses to play at top level.
+ *   itself (20101) and, when origins are restricted, refuses to play at top level. The
+ *   rest of the page's CSP is security-headers.ts's, with the grant's playback origin
+ *   added to connect-src.
  */
 import { fileURLToPath } from 'node:url';
 import { PLAYER_ASSETS, playerAssetsUrl } from '@onair/player/assets';
 import { decodeAccessToken } from '@onair/tokens';
 import express, { type Response, type Router } from 'express';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWK } from 'jose';
+import { setPageHeaders } from './security-headers.js';
 
 export interface PlayerPagesOptions {
   /** this server's public grant keys (the JWKS) */
@@ -36,12 +39,14 @@ export function playerPagesRouter(opts: PlayerPagesOptions): Router {
   router.get('/embed/player.js', (_req, res) => sendAsset(res, PLAYER_ASSETS.embedScript, 'public, max-age=300'));
   router.get('/embed/player', async (req, res) => {
     const token = typeof req.query['token'] === 'string' ? req.query['token'] : undefined;
-    const origins = token ? await grantOrigins(token, opts.jwks()) : undefined;
-    res.set('Content-Security-Policy', `frame-ancestors ${frameAncestors(origins)}`);
+    const grant = token ? await verifiedGrant(token, opts.jwks()) : undefined;
+    // the page's CSP: framed only by the grant's origins; fetches from its playback origin too.
+    // The URL carries a token: never sent on as a Referer.
+    setPageHeaders(res, {
+      frameAncestors: frameAncestors(grant?.origins),
+      connectOrigins: grant ? [grant.playbackOrigin] : [],
+    });
     res.set('Cache-Control', 'no-store');
-    // the URL carries a token: never send it on as a Referer
-    res.set('Referrer-Policy', 'no-referrer');
-    res.set('X-Content-Type-Options', 'nosniff');
     res.type('html');
     res.sendFile(PLAYER_ASSETS.embedHtml, { root: assetsDir, dotfiles: 'deny' });
   });
@@ -58,14 +63,18 @@ export function frameAncestors(origins: string[] | undefined): string {
 }
 
 /**
- * The allowed origins of the access token's playback grant, when its grant JWT is signed by
- * one of `jwks`' keys (expiry is not checked here); undefined otherwise.
+ * The allowed origins and the playback origin of the access token's playback grant, when its
+ * grant JWT is signed by one of `jwks`' keys (expiry is not checked here); undefined otherwise.
  */
-async function grantOrigins(accessToken: string, jwks: { keys: Record<string, unknown>[] }): Promise<string[] | undefined> {
+async function verifiedGrant(
+  accessToken: string,
+  jwks: { keys: Record<string, unknown>[] },
+): Promise<{ origins: string[] | undefined; playbackOrigin: string } | undefined> {
   try {
     const player = decodeAccessToken(accessToken).claims.grants.player;
     if (!player) return undefined;
-    const jwt = new URL(player.playbackUrl).searchParams.get('token');
+    const playbackUrl = new URL(player.playbackUrl);
+    const jwt = playbackUrl.searchParams.get('token');
     if (!jwt) return undefined;
     const { iat } = decodeJwt(jwt);
     if (typeof iat !== 'number') return undefined;
@@ -74,7 +83,10 @@ async function grantOrigins(accessToken: string, jwks: { keys: Record<string, un
       currentDate: new Date(iat * 1000),
     });
     const origins = payload['origins'];
-    return Array.isArray(origins) && origins.every((o) => typeof o === 'string') ? origins : undefined;
+    return {
+      origins: Array.isArray(origins) && origins.every((o) => typeof o === 'string') ? origins : undefined,
+      playbackOrigin: playbackUrl.origin,
+    };
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
  * (`ErrorCode` in `@onair/protocol`; the mapping is documented in protocol's playback.ts).
  * A refusal is answered with `PlaybackErrorBody` JSON and never with media.
  */
-import { ErrorCode, type PlaybackErrorBody } from '@onair/protocol';
+import { ErrorCode, moreInfoUrl, type PlaybackErrorBody } from '@onair/protocol';
 import { TokenError } from '@onair/tokens';
 
 export class PlaybackRefusal extends Error {
@@ -22,7 +22,7 @@ export class PlaybackRefusal extends Error {
   }
 
   get body(): PlaybackErrorBody {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, more_info: moreInfoUrl(this.code), status: this.status };
   }
 
   /** No usable `Authorization: Bearer <access token>`. */
