@@ -17,7 +17,7 @@ import {
   ErrorCode,
   INGEST_HELLO_MAX_BYTES,
   IngestCloseCode,
-  httpRefusal,
+  refuseOnSocket,
   type IngestHello,
   type IngestStatus,
 } from '@onair/protocol';
@@ -71,14 +71,9 @@ const HELLO_CLOSE_GRACE_MS = 5_000;
 /** The close code for "the server failed", RFC 6455. */
 const INTERNAL_ERROR_CLOSE = 1011;
 
-/** Writes an HTTP error with Twilio's JSON body on a socket that was not upgraded, and closes it. */
+/** Refuses an upgrade with Twilio's error JSON on the raw socket; true: the upgrade was ours. */
 function refuse(socket: Duplex, status: number, code: number, message: string): true {
-  if (socket.writable) {
-    socket.once('finish', () => socket.destroy());
-    socket.end(httpRefusal(status, code, message));
-  } else {
-    socket.destroy();
-  }
+  refuseOnSocket(socket, status, code, message);
   return true;
 }
 

@@ -39,3 +39,31 @@ export function httpRefusal(status: number, code: number, message: string, heade
   ];
   return `${lines.join('\r\n')}\r\n\r\n${json}`;
 }
+
+/** The little of a Node socket (`net.Socket`, `stream.Duplex`) that answering on it needs. */
+export interface RefusableSocket {
+  readonly writable: boolean;
+  readonly destroyed: boolean;
+  once(event: 'finish', listener: () => void): unknown;
+  end(data: string): unknown;
+  destroy(): unknown;
+}
+
+/**
+ * Writes `httpRefusal(…)` on a socket that was not upgraded (or whose request Node could not
+ * parse) and closes it once written; a socket already gone is just destroyed.
+ */
+export function refuseOnSocket(
+  socket: RefusableSocket,
+  status: number,
+  code: number,
+  message: string,
+  headers?: Record<string, string>,
+): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(httpRefusal(status, code, message, headers));
+}

@@ -33,7 +33,7 @@ export type {
 } from './statuses.js';
 export { ErrorCode, moreInfoUrl } from './errors.js';
 export type { TwilioErrorBody } from './errors.js';
-export { httpRefusal } from './http-refusal.js';
+export { httpRefusal, refuseOnSocket, type RefusableSocket } from './http-refusal.js';
 export type {
   IsoDate,
   RoomResource,

@@ -10,6 +10,14 @@ export class RoomsError extends Error {
     super(message);
   }
 
+  /** Any failure as the error a client hears: a RoomsError as is, else its Twilio code (or 53000) and message. */
+  static from(err: unknown): RoomsError {
+    if (err instanceof RoomsError) return err;
+    const e = err as { twilioCode?: unknown; code?: unknown; message?: unknown };
+    const code = typeof e.twilioCode === 'number' ? e.twilioCode : typeof e.code === 'number' ? e.code : ErrorCode.SignalingMalformed;
+    return new RoomsError(code, typeof e.message === 'string' ? e.message : 'Signaling error');
+  }
+
   static malformed(detail: string): RoomsError {
     return new RoomsError(ErrorCode.SignalingMalformed, `Invalid signaling message: ${detail}`);
   }

@@ -1,5 +1,6 @@
-export { RoomServer, ROOM_SERVER_DEFAULTS } from './room-server.js';
-export type { RoomServerOptions, RoomsLogger } from './room-server.js';
+export { RoomServer } from './room-server.js';
+export { ROOM_SERVER_DEFAULTS } from './room-server-options.js';
+export type { RoomServerOptions, RoomsLogger } from './room-server-options.js';
 export type { RoomsBackend, RoomRef, AuthenticatedToken } from './backend.js';
 export { RoomsError } from './errors.js';
 export { parseClientMessage } from './messages.js';

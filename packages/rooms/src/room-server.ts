@@ -11,7 +11,7 @@ import {
   SidPrefix,
   SignalingCloseCode,
   createSid,
-  httpRefusal,
+  refuseOnSocket,
   type ClientMessage,
   type JoinMessage,
   type TrackInfo,
@@ -22,45 +22,8 @@ import { RoomsError } from './errors.js';
 import { LiveRoom } from './live-room.js';
 import { parseClientMessage } from './messages.js';
 import { Session } from './session.js';
-import { SIGNALING_BUDGET_DEFAULTS, SocketBudget, type SignalingBudgetKind, type SignalingBudgetOptions } from './socket-budget.js';
-
-export interface RoomsLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface RoomServerOptions {
-  /** ping period; a session silent for twice this is dropped */
-  heartbeatIntervalMs: number;
-  /** how long a dropped socket's participant may resume */
-  resumeGraceMs: number;
-  /** how long a new socket may take to send `join` */
-  joinTimeoutMs: number;
-  logger: RoomsLogger;
-  /** what one socket may send (socket-budget.ts) */
-  budget: SignalingBudgetOptions;
-  /** called when a socket spent its budget (and is closed), or a publish is refused for MaxConcurrentPublishedTracks (for metrics) */
-  onLimit: (kind: SignalingBudgetKind | 'published-tracks') => void;
-  /** how long a socket closed for its budget may take to close before it is cut */
-  budgetCloseGraceMs: number;
-}
-
-export const ROOM_SERVER_DEFAULTS: RoomServerOptions = {
-  heartbeatIntervalMs: 2_500,
-  resumeGraceMs: 5_000,
-  joinTimeoutMs: 10_000,
-  logger: { info: () => {}, warn: () => {} },
-  budget: SIGNALING_BUDGET_DEFAULTS,
-  onLimit: () => {},
-  budgetCloseGraceMs: 2_000,
-};
-
-const errorCode = (err: unknown): RoomsError => {
-  if (err instanceof RoomsError) return err;
-  const e = err as { twilioCode?: unknown; code?: unknown; message?: unknown };
-  const code = typeof e.twilioCode === 'number' ? e.twilioCode : typeof e.code === 'number' ? e.code : 53000;
-  return new RoomsError(code, typeof e.message === 'string' ? e.message : 'Signaling error');
-};
+import { ROOM_SERVER_DEFAULTS, type RoomServerOptions } from './room-server-options.js';
+import { SocketBudget, type SignalingBudgetKind } from './socket-budget.js';
 
 export class RoomServer {
   private readonly options: RoomServerOptions;
@@ -75,7 +38,7 @@ export class RoomServer {
   ) {
     this.options = { ...ROOM_SERVER_DEFAULTS, ...options };
     // a handshake `ws` itself refuses (bad key, version, protocol header) gets our JSON error
-    this.wss.on('wsClientError', (err, socket) => refuseUpgrade(socket, 400, ErrorCode.InvalidParameter, err.message));
+    this.wss.on('wsClientError', (err, socket) => refuseOnSocket(socket, 400, ErrorCode.InvalidParameter, err.message));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
@@ -91,8 +54,8 @@ export class RoomServer {
     const path = (req.url ?? '').split('?')[0];
     if (path !== SIGNALING_PATH) return false;
     socket.on('error', () => socket.destroy());
-    if (this.closed) refuseUpgrade(socket, 503, ErrorCode.ServiceUnavailable, 'The signaling server is shutting down');
-    else if (req.method !== 'GET') refuseUpgrade(socket, 405, ErrorCode.MethodNotAllowed, 'A WebSocket upgrade must be a GET');
+    if (this.closed) refuseOnSocket(socket, 503, ErrorCode.ServiceUnavailable, 'The signaling server is shutting down');
+    else if (req.method !== 'GET') refuseOnSocket(socket, 405, ErrorCode.MethodNotAllowed, 'A WebSocket upgrade must be a GET');
     else this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
     return true;
   }
@@ -178,7 +141,7 @@ export class RoomServer {
       try {
         msg = parseClientMessage(raw);
       } catch (err) {
-        const e = errorCode(err);
+        const e = RoomsError.from(err);
         ws.send(JSON.stringify({ type: 'error', code: e.code, message: e.message, fatal: !session }));
         if (!session) ws.close(SignalingCloseCode.Refused, String(e.code));
         return;
@@ -198,7 +161,7 @@ export class RoomServer {
           },
           (err) => {
             clearTimeout(joinTimer);
-            const e = errorCode(err);
+            const e = RoomsError.from(err);
             this.options.logger.info({ code: e.code }, 'join refused');
             ws.send(JSON.stringify({ type: 'error', code: e.code, message: e.message, fatal: true }));
             ws.close(SignalingCloseCode.Refused, String(e.code));
@@ -421,16 +384,6 @@ export class RoomServer {
       }
     }
   }
-}
-
-/** Writes an HTTP error with Twilio's JSON body on a socket that was not upgraded, and closes it. */
-function refuseUpgrade(socket: Duplex, status: number, code: number, message: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.once('finish', () => socket.destroy());
-  socket.end(httpRefusal(status, code, message));
 }
 
 export type { RoomRef };

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
+import { refuseOnSocket } from '@onair/protocol';
 import { ApiError } from './api-error.js';
 import type { HostPolicy } from './host-policy.js';
 
@@ -20,11 +21,8 @@ export function hostCheck(policy: HostPolicy): RequestHandler {
 /** False (and the socket answered and closed) when the upgrade's Host is refused. */
 export function acceptUpgradeHost(policy: HostPolicy, req: IncomingMessage, socket: Duplex): boolean {
   if (policy.allows(req.headers.host)) return true;
-  const body = JSON.stringify(refusal().toJSON());
+  const { status, code, message } = refusal();
   socket.on('error', () => undefined); // the peer may already be gone
-  socket.end(
-    'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseOnSocket(socket, status, code, message);
   return false;
 }

@@ -6,21 +6,12 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, httpRefusal } from '@onair/protocol';
+import { ErrorCode, refuseOnSocket } from '@onair/protocol';
 import type { Logger } from 'pino';
 
 /** Takes an upgrade whose path it serves (and answers it, one way or another); false otherwise. */
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
-/** Writes the refusal and closes the socket; a socket already gone is just destroyed. */
-export function refuseOnSocket(socket: Duplex, status: number, code: number, message: string, headers?: Record<string, string>): void {
-  if (!socket.writable || socket.destroyed) {
-    socket.destroy();
-    return;
-  }
-  socket.once('finish', () => socket.destroy());
-  socket.end(httpRefusal(status, code, message, headers));
-}
 
 /**
  * The server's `upgrade` listener: each handler in turn, 404 JSON when none takes the path.
