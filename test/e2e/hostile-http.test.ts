@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createStreamer, playbackGrant, viewerToken } from './support/playback.js';
 import { openSession } from './support/playback-http.js';
 import { rawHttp } from './support/raw-answer.js';
-import { anyValue, basicAuth, bounded, describeRequest, expectAnswered, expectHealthy, expectNoLastResort, garbagePath } from './support/hostile.js';
+import { PROPERTY_TIMEOUT_MS, anyValue, basicAuth, bounded, describeRequest, expectAnswered, expectHealthy, expectNoLastResort, garbagePath } from './support/hostile.js';
 import { api, startServer, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
@@ -115,7 +115,7 @@ const METHODS = fc.oneof(
   fc.stringMatching(/^[a-z!#$%&'*+.^_`|~-]{1,8}$/),
 );
 
-describe('hostile HTTP input', () => {
+describe('hostile HTTP input', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   test('any method on every route prefix, with and without credentials', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...PREFIXES), METHODS, fc.boolean(), async (prefix, method, withAuth) => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { rawHttp } from './support/raw-answer.js';
 import { maskedFrame, openRawWs } from './support/raw-ws.js';
-import { anyValue, bounded, describeRequest, expectAnswered, expectHealthy, expectNoLastResort, garbagePath } from './support/hostile.js';
+import { PROPERTY_TIMEOUT_MS, anyValue, bounded, describeRequest, expectAnswered, expectHealthy, expectNoLastResort, garbagePath } from './support/hostile.js';
 import { videoToken } from './support/signaling.js';
 import { api, endRunningProcessors, startServer, type RunningServer } from './support/server.js';
 
@@ -77,7 +77,7 @@ const frameArb = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
 );
 
-describe('hostile upgrades', () => {
+describe('hostile upgrades', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   test('malformed paths, methods and handshake headers on every upgrade path', async () => {
     const templates = ['/signaling', '/signaling?{x}', '/internal/ingest/{x}', '/internal/ingest/{ingest}', '/internal/ingest/{ingest}?{x}', '/internal/{x}', '/{x}', '/v1/Rooms', '/playback/{x}', '/demo/api/{x}'];
     const header = (valid: string) => fc.option(fc.oneof(fc.constant(valid), fc.stringMatching(/^[\x21-\x7e]{0,30}$/)), { nil: undefined });
@@ -108,7 +108,7 @@ describe('hostile upgrades', () => {
   });
 });
 
-describe('hostile frames', () => {
+describe('hostile frames', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   test('/signaling before joining: an error message and close 4000, or the ws code of a bad frame', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(frameArb, { minLength: 1, maxLength: 4 }), fc.boolean(), async (frames, oversized) => {

@@ -10,6 +10,13 @@ import type { RunningServer } from './server.js';
 /** Every property is bounded in count and in time (fast-check stops early, never fails, on the time). */
 export const bounded = (numRuns: number, seconds: number) => ({ numRuns, interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false });
 
+/**
+ * vitest's limit for one property test: its own time limit (at most 60 s) plus the run in
+ * flight when that passes (a held LL-HLS request lasts up to three target durations) and
+ * the checks after it. Above vitest's 30 s default, which a loaded machine reached.
+ */
+export const PROPERTY_TIMEOUT_MS = 120_000;
+
 /** Pieces of a URL path: well-formed, malformed escapes (truncated, non-hex, overlong, not UTF-8), dots, separators. */
 export const pathPiece = fc.oneof(
   fc.constantFrom('%', '%E0%A4%A', '%E0%A4', '%ZZ', '%G1', '%C0%AF', '%C0%80', '%ED%A0%80', '%FF%FE', '%00', '%2e%2e', '..', '.', '%2F', '%5C', ';', '~', '%25', '%u0041'),
