@@ -86,6 +86,8 @@ export function createApp(opts: AppOptions): Express {
   app.use(noSniff);
   app.use(accessLog(opts.logger, opts.metrics));
   if (opts.hostPolicy) app.use(hostCheck(opts.hostPolicy));
+  // off loopback these ask for the API credentials: guessing them costs the same budget as on /v1
+  if (opts.exposed && opts.restBudgets) app.use([...GUARDED_WHEN_EXPOSED], opts.restBudgets.authFailures);
   app.use([...GUARDED_WHEN_EXPOSED], credentialsWhenExposed(opts.exposed ?? false, opts.credentials));
 
   app.get('/healthz', (_req, res) => {
