@@ -10,12 +10,25 @@ export class RoomsError extends Error {
     super(message);
   }
 
-  /** Any failure as the error a client hears: a RoomsError as is, else its Twilio code (or 53000) and message. */
+  /**
+   * Any failure as the error a client hears: a RoomsError as is; an error meant for clients
+   * (a numeric Twilio `twilioCode` or `code`, as token and REST errors carry) with its code and
+   * message; anything else is this server's own failure (a database error, a bug), whose text
+   * stays in the server's log: the client hears 53000 and a generic message.
+   */
   static from(err: unknown): RoomsError {
     if (err instanceof RoomsError) return err;
-    const e = err as { twilioCode?: unknown; code?: unknown; message?: unknown };
-    const code = typeof e.twilioCode === 'number' ? e.twilioCode : typeof e.code === 'number' ? e.code : ErrorCode.SignalingMalformed;
-    return new RoomsError(code, typeof e.message === 'string' ? e.message : 'Signaling error');
+    const e = err as { twilioCode?: unknown; code?: unknown; message?: unknown } | null | undefined;
+    const code = typeof e?.twilioCode === 'number' ? e.twilioCode : typeof e?.code === 'number' ? e.code : undefined;
+    if (code === undefined) return new RoomsError(ErrorCode.SignalingMalformed, 'The signaling server could not handle this request');
+    return new RoomsError(code, typeof e?.message === 'string' ? e.message : 'Signaling error');
+  }
+
+  /** True for an error `from` would not pass on to a client: the server's own failure, worth logging. */
+  static isInternal(err: unknown): boolean {
+    if (err instanceof RoomsError) return false;
+    const e = err as { twilioCode?: unknown; code?: unknown } | null | undefined;
+    return typeof e?.twilioCode !== 'number' && typeof e?.code !== 'number';
   }
 
   static malformed(detail: string): RoomsError {

@@ -162,7 +162,8 @@ export class RoomServer {
           (err) => {
             clearTimeout(joinTimer);
             const e = RoomsError.from(err);
-            this.options.logger.info({ code: e.code }, 'join refused');
+            if (RoomsError.isInternal(err)) this.options.logger.warn({ err }, 'join failed');
+            else this.options.logger.info({ code: e.code }, 'join refused');
             ws.send(JSON.stringify({ type: 'error', code: e.code, message: e.message, fatal: true }));
             ws.close(SignalingCloseCode.Refused, String(e.code));
           },
