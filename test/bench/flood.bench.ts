@@ -22,13 +22,11 @@
  * `ONAIR_BENCH_FLOOD_SECONDS` shortens the floods for a quick look.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { cpuSeconds, rssBytes } from './support/proc-usage.js';
-import { createStreamer, playbackGrant, viewerToken } from '../e2e/support/playback.js';
+import { createStreamer, playbackGrant, viewerToken, writeStalledLlPlaylist } from '../e2e/support/playback.js';
 import { videoToken } from '../e2e/support/signaling.js';
 import { api, repoRoot, startServer, type RunningServer } from '../e2e/support/server.js';
 
@@ -234,14 +232,7 @@ describe('floods against the client budgets', () => {
       // an LL playlist that never advances: asking for segment 3 is held (up to 3 × 10 s)
       const llSid = await createStreamer(server);
       const llGrant = await playbackGrant(server, llSid);
-      const dir = join(server.dataDir, 'streams', llSid);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(
-        join(dir, 'index.m3u8'),
-        ['#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-TARGETDURATION:10', '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.700',
-          '#EXT-X-PART-INF:PART-TARGET=0.234', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-MAP:URI="init-0.mp4"', '#EXTINF:1.000,', 'seg-0.m4s',
-          '#EXTINF:1.000,', 'seg-1.m4s', '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-10.m4s"', ''].join('\n'),
-      );
+      writeStalledLlPlaylist(server, llSid);
       const tokens = Array.from({ length: 55 }, () => viewerToken(server, llGrant));
       const held = await measured(
         'held-request flood',

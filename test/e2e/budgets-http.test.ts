@@ -7,10 +7,8 @@
  * - /v1 requests per credential, and failed authentications per address.
  * Small budgets are set through the server's env so that a handful of requests reach them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createStreamer, playbackGrant, viewerToken } from './support/playback.js';
+import { createStreamer, playbackGrant, viewerToken, writeStalledLlPlaylist } from './support/playback.js';
 import { expectRefused, openSession, raw, type Raw } from './support/playback-http.js';
 import { api, eventually, startServer, type RunningServer } from './support/server.js';
 
@@ -78,19 +76,8 @@ describe('playback budgets', () => {
   test('Low-Latency HLS requests held open: at most 4 per session and ONAIR_PLAYBACK_MAX_HELD in all', async () => {
     const llSid = await createStreamer(server);
     const llGrant = await playbackGrant(server, llSid);
-    const dir = join(server.dataDir, 'streams', llSid);
-    mkdirSync(dir, { recursive: true });
     // a live LL playlist at segment 2 that never advances: asking for segment 3 is held (up to 3 × 10 s)
-    writeFileSync(
-      join(dir, 'index.m3u8'),
-      [
-        '#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-TARGETDURATION:10',
-        '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.700', '#EXT-X-PART-INF:PART-TARGET=0.234',
-        '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-MAP:URI="init-0.mp4"',
-        '#EXTINF:1.000,', 'seg-0.m4s', '#EXTINF:1.000,', 'seg-1.m4s',
-        '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-10.m4s"', '',
-      ].join('\n'),
-    );
+    writeStalledLlPlaylist(server, llSid);
     const session = async () => {
       const opened = await openSession(server, llGrant.playbackUrl, viewerToken(server, llGrant));
       expect(opened.status, opened.body.toString()).toBe(200);

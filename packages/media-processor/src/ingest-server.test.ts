@@ -38,6 +38,16 @@ function open(path: string) {
   return { ws, messages, closed, opened };
 }
 
+
+/** Registers job ZXjob (secret 's3cret-s3cret') with an acceptor that only counts the connections it gets. */
+function registerCounting(): { reg: ReturnType<IngestServer['register']>; accepted: () => number } {
+  let accepted = 0;
+  const reg = ingest.register('ZXjob', 's3cret-s3cret', () => {
+    accepted++;
+    return { chunk: () => undefined, status: () => undefined, closed: () => undefined };
+  });
+  return { reg, accepted: () => accepted };
+}
 describe('IngestServer', () => {
   test('accepts the right secret, says ready, and delivers chunks in order', async () => {
     const chunks: Buffer[] = [];
@@ -64,16 +74,12 @@ describe('IngestServer', () => {
     ['a binary first message', Buffer.from('data')],
     ['a malformed hello', '{"type":"hello"}'],
   ])('closes with 4003 on %s, and accepts nothing', async (_name, first) => {
-    let accepted = 0;
-    const reg = ingest.register('ZXjob', 's3cret-s3cret', () => {
-      accepted++;
-      return { chunk: () => undefined, status: () => undefined, closed: () => undefined };
-    });
+    const { reg, accepted } = registerCounting();
     const c = open(reg.path);
     await c.opened;
     c.ws.send(first);
     expect(await c.closed).toBe(4003);
-    expect(accepted).toBe(0);
+    expect(accepted()).toBe(0);
   });
 
   test('closes with 4003 when no hello comes in time', async () => {
@@ -93,16 +99,12 @@ describe('IngestServer', () => {
   });
 
   test('the hello budget: more than a hello before it is accepted closes with 4013, without reading the rest', async () => {
-    let accepted = 0;
-    const reg = ingest.register('ZXjob', 's3cret-s3cret', () => {
-      accepted++;
-      return { chunk: () => undefined, status: () => undefined, closed: () => undefined };
-    });
+    const { reg, accepted } = registerCounting();
     const c = open(reg.path);
     await c.opened;
     c.ws.send(Buffer.alloc(64 * 1024, 1)); // well under maxPayload (1 MiB here), far over a hello
     expect(await c.closed).toBe(4013);
-    expect(accepted).toBe(0);
+    expect(accepted()).toBe(0);
   });
 
   test('after the hello, messages up to maxPayload are accepted', async () => {

@@ -1,4 +1,6 @@
 /** Playback grants and viewer tokens for e2e tests, through REST and the official twilio library. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { api, type RunningServer } from './server.js';
 import { twilio } from './twilio-client.js';
@@ -30,4 +32,25 @@ export function viewerToken(server: RunningServer, grant: Grant): string {
   });
   token.addGrant(new AccessToken.PlaybackGrant({ grant: grant as unknown as object }));
   return token.toJwt();
+}
+
+/**
+ * Writes, as the packager would, a live Low-Latency HLS playlist for `streamerSid` that never
+ * advances: segments 0 and 1, a preload hint, TARGETDURATION 10. A blocking reload for
+ * segment 3 is then held by the origin (up to three target durations): for tests and
+ * benches of held requests.
+ */
+export function writeStalledLlPlaylist(server: Pick<RunningServer, 'dataDir'>, streamerSid: string): void {
+  const dir = join(server.dataDir, 'streams', streamerSid);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'index.m3u8'),
+    [
+      '#EXTM3U', '#EXT-X-VERSION:9', '#EXT-X-TARGETDURATION:10',
+      '#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.700', '#EXT-X-PART-INF:PART-TARGET=0.234',
+      '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-MAP:URI="init-0.mp4"',
+      '#EXTINF:1.000,', 'seg-0.m4s', '#EXTINF:1.000,', 'seg-1.m4s',
+      '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-10.m4s"', '',
+    ].join('\n'),
+  );
 }
