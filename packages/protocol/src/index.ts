@@ -88,3 +88,5 @@ export { takeTokens, refill, retryAfterSeconds, ruleOf } from './token-bucket.js
 export type { TokenBucket, TokenBucketRule, TakeResult } from './token-bucket.js';
 export { KeyedBuckets } from './keyed-buckets.js';
 export type { EventCallbacks } from './typed-emitter.js';
+export { COMPOSER_DEFAULTS, COMPOSER_LIMITS } from './media-job.js';
+export type { MediaJobSpec, MediaJobOutput, MediaJobEvents, JobFailureReason, RestartCause } from './media-job.js';
