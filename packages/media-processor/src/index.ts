@@ -34,3 +34,4 @@ export {
   type RecordingErrorCode,
 } from './recording-finalize.js';
 export { StandbyPool, type Standby, type StandbyPoolOptions } from './standby-pool.js';
+export type { JobDispatcher, JobHandle, WorkerInfo, JobOutcome, DispatchStats } from './dispatch/types.js';
