@@ -4,7 +4,7 @@
  * unreachable server. Never a stack trace, never the API secret.
  */
 import { ErrorCode } from '@onair/protocol';
-import type { Env } from '../config/serve-config.js';
+import type { Env } from '../config/config-error.js';
 import { UsageError, commandUsage, groupUsage, parseCommand, stringOption, type CommandGroup } from './command.js';
 import { ConnectionConfigError, resolveConnection } from './connection.js';
 import { Output, type Writer } from './output.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBudgets } from './budgets-config.js';
-import { ConfigError } from './serve-config.js';
+import { ConfigError } from './config-error.js';
 
 describe('readBudgets', () => {
   it('has defaults that leave normal use alone', () => {

@@ -5,7 +5,7 @@
  */
 import { SIGNALING_BUDGET_DEFAULTS, type SignalingBudgetOptions } from '@onair/rooms';
 import { PLAYBACK_BUDGET_DEFAULTS, type PlaybackBudgetOptions } from '@onair/player-streamer';
-import { ConfigError } from './serve-config.js';
+import { ConfigError } from './config-error.js';
 
 export interface RestBudgetSettings {
   /** requests per second per credential (API key SID or Account SID), ten seconds' worth at once; 0: no limit */

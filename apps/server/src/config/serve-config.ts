@@ -10,24 +10,21 @@ import { parseCallbackAllow, type CallbackAllowList } from '../callbacks/allow-l
 import { parseDuration } from '../playback/duration.js';
 import { BUDGETS_USAGE, readBudgets, type BudgetSettings } from './budgets-config.js';
 import { parseByteSize } from './byte-size.js';
+import { ConfigError, type Env } from './config-error.js';
+import { MEDIA_USAGE, readMediaConfig, type MediaConfig } from './media-config.js';
+import { parseRedisUrl, RedisUrlError, type RedisConnection } from './redis-url.js';
 
-export interface ServeConfig {
+export interface ServeConfig extends MediaConfig {
   port: number;
   host: string;
   dataDir: string;
   /** public base URL used in resource URLs; when unset, derived from each request's Host */
   publicUrl: string | undefined;
   credentials: Partial<Credentials>;
-  chromePath: string | undefined;
-  ffmpegPath: string | undefined;
-  /** concurrent media processors; undefined: derived from the cores */
-  maxProcessors: number | undefined;
-  /** what the composer records: h264 (copied by ffmpeg, the default) or vp8 (re-encoded with libx264) */
-  composerVideoCodec: 'h264' | 'vp8';
-  /** Chromium kept ready (composer page preloaded) for the next media processors; undefined: the default (1) */
-  composerStandby: number | undefined;
-  /** ONAIR_CHROMIUM_NO_SANDBOX=1: the composer's Chromium runs with --no-sandbox (warned about at start) */
-  chromiumNoSandbox: boolean;
+  /** where media jobs are queued for workers (--redis-url, ONAIR_REDIS_URL); absent: all in this process */
+  redis: { url: string; connection: RedisConnection } | undefined;
+  /** run an embedded worker in this process (default true; --no-worker / ONAIR_WORKER=0) */
+  worker: boolean;
   /** playback: retention of ended streams (ms), viewer limit per streamer, session idle timeout (s) */
   playback: { retentionMs: number; maxViewers: number | undefined; idleTimeoutSeconds: number | undefined };
   /** free bytes the data dir's disk keeps: below it new media processors are refused and recordings end (ONAIR_MIN_FREE_DISK) */
@@ -45,11 +42,7 @@ export interface ServeConfig {
   budgets: BudgetSettings;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-export type Env = Record<string, string | undefined>;
+export { ConfigError, type Env };
 
 export const SERVE_DEFAULTS = {
   port: 8080,
@@ -70,20 +63,18 @@ Options (each also settable from the environment):
   --public-url <url>  public base URL of the server  ONAIR_PUBLIC_URL  (default: from the request Host)
   --log-level <lvl>   fatal|error|warn|info|debug    ONAIR_LOG_LEVEL   (default ${SERVE_DEFAULTS.logLevel})
   --no-demo           do not serve the demo (/demo)  ONAIR_DEMO=0      (default: served)
+  --redis-url <url>   queue media jobs on Redis      ONAIR_REDIS_URL   (default: none, every job runs in
+                      this process); redis://host:port[/db], rediss://… or unix:///path.sock;
+                      workers (onair worker) on this or other machines take them
+  --no-worker         run no media jobs here         ONAIR_WORKER=0    (needs --redis-url: the
+                      workers run them all)
   -h, --help          show this help
 
 Requests whose Host header names neither loopback, the public URL's host nor an address the
 server is bound to are refused (400); so are cross-site browser requests to /v1 (403).
 Credentials: ONAIR_ACCOUNT_SID, ONAIR_API_KEY, ONAIR_API_SECRET, ONAIR_AUTH_TOKEN.
 Without them, onair generates them once and keeps them in <data-dir>/credentials.json.
-Media: CHROME_PATH, FFMPEG_PATH (found when unset), ONAIR_MAX_PROCESSORS (concurrent
-media processors; default from the number of cores), ONAIR_COMPOSER_VIDEO_CODEC (h264 |
-vp8: what the composer records; vp8 is re-encoded with libx264, for browsers without H.264),
-ONAIR_COMPOSER_STANDBY (Chromium kept ready with the composer page loaded, so a new media
-processor starts without launching one; default 1, 0 turns it off).
-The composer's Chromium runs in its sandbox (as root: as nobody:nogroup, through setpriv;
-it needs unprivileged user namespaces). ONAIR_CHROMIUM_NO_SANDBOX=1 runs it with
---no-sandbox instead: only where Chromium cannot be sandboxed; a warning is logged at start.
+${MEDIA_USAGE}
 ICE: ONAIR_ICE_SERVERS (JSON list of {urls, username?, credential?}); TURN REST credentials
 with ONAIR_TURN_URLS (comma-separated turn: URLs), ONAIR_TURN_SECRET, ONAIR_TURN_TTL (s).
 Playback: ONAIR_RETENTION (how long HLS files of ended streams are kept: 3600, 30m, 1h;
@@ -100,28 +91,6 @@ default ${SERVE_DEFAULTS.minFreeDisk}; 0 turns it off). Below it, new media proc
 are refused with 503 (20503), and running recordings end, keeping what they recorded.`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function composerVideoCodec(value: string | undefined): 'h264' | 'vp8' {
-  if (!value) return 'h264';
-  if (value !== 'h264' && value !== 'vp8') {
-    throw new ConfigError(`ONAIR_COMPOSER_VIDEO_CODEC must be h264 or vp8 (got '${value}')`);
-  }
-  return value;
-}
-
-function composerStandby(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 16) {
-    throw new ConfigError(`ONAIR_COMPOSER_STANDBY must be a whole number from 0 to 16 (got '${value}')`);
-  }
-  return Number(value);
-}
-
-function maxProcessors(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) {
-    throw new ConfigError(`ONAIR_MAX_PROCESSORS must be a whole number from 1 to 1000 (got '${value}')`);
-  }
-  return Number(value);
-}
 
 function duration(value: string, name: string, min: number, max: number): number {
   const ms = parseDuration(value);
@@ -146,12 +115,6 @@ function playback(env: Env): ServeConfig['playback'] {
   };
 }
 
-function chromiumNoSandbox(value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
-  if (value === '1' || value === 'true') return true;
-  throw new ConfigError(`ONAIR_CHROMIUM_NO_SANDBOX must be 1 or 0 (got '${value}')`);
-}
-
 function minFreeDisk(value: string | undefined): number {
   const raw = value === undefined || value === '' ? SERVE_DEFAULTS.minFreeDisk : value;
   const bytes = parseByteSize(raw);
@@ -159,6 +122,23 @@ function minFreeDisk(value: string | undefined): number {
     throw new ConfigError(`ONAIR_MIN_FREE_DISK must be a size in bytes with an optional unit, such as 2GB, 500MB or 1GiB (got '${raw}')`);
   }
   return bytes;
+}
+
+/** A Redis URL from a flag or env, parsed (shared with `onair worker`). */
+export function redisSetting(given: { value: string; from: string } | undefined): ServeConfig['redis'] {
+  if (!given) return undefined;
+  try {
+    return { url: given.value, connection: parseRedisUrl(given.value, given.from) };
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function workerFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(`ONAIR_WORKER must be 1 or 0 (got '${value}')`);
 }
 
 function demoFromEnv(value: string | undefined): boolean {
@@ -239,6 +219,8 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
         'no-demo': { type: 'boolean' },
+        'redis-url': { type: 'string' },
+        'no-worker': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -256,6 +238,13 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
   if (!LOG_LEVELS.includes(level)) {
     throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')} (got '${level}')`);
   }
+  const redis = redisSetting(pick(values['redis-url'], 'redis-url') ?? fromEnv('ONAIR_REDIS_URL'));
+  const worker = values['no-worker'] ? false : workerFromEnv(env.ONAIR_WORKER);
+  if (!worker && !redis) {
+    throw new ConfigError(
+      `${values['no-worker'] ? '--no-worker' : 'ONAIR_WORKER=0'} needs --redis-url (or ONAIR_REDIS_URL): without Redis, media jobs run only in this process`,
+    );
+  }
   return {
     port: p ? port(p.value, p.from) : SERVE_DEFAULTS.port,
     host: values.host ?? env.ONAIR_HOST ?? SERVE_DEFAULTS.host,
@@ -267,12 +256,9 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
       ...(env.ONAIR_API_SECRET ? { apiSecret: env.ONAIR_API_SECRET } : {}),
       ...(env.ONAIR_AUTH_TOKEN ? { authToken: env.ONAIR_AUTH_TOKEN } : {}),
     },
-    chromePath: env.CHROME_PATH || undefined,
-    ffmpegPath: env.FFMPEG_PATH || undefined,
-    maxProcessors: env.ONAIR_MAX_PROCESSORS ? maxProcessors(env.ONAIR_MAX_PROCESSORS) : undefined,
-    composerVideoCodec: composerVideoCodec(env.ONAIR_COMPOSER_VIDEO_CODEC),
-    composerStandby: env.ONAIR_COMPOSER_STANDBY ? composerStandby(env.ONAIR_COMPOSER_STANDBY) : undefined,
-    chromiumNoSandbox: chromiumNoSandbox(env.ONAIR_CHROMIUM_NO_SANDBOX),
+    ...readMediaConfig(env),
+    redis,
+    worker,
     playback: playback(env),
     minFreeDiskBytes: minFreeDisk(env.ONAIR_MIN_FREE_DISK),
     logLevel: level,
