@@ -45,19 +45,24 @@ describe('userNamespacesMissing', () => {
 
 describe('sandboxedCommand', () => {
   const args = ['--headless=new', '--user-data-dir=/tmp/p'];
-  test('namespaces: Chromium as is, no --no-sandbox', () => {
-    expect(sandboxedCommand({ mode: 'namespaces' }, '/usr/bin/chromium', args)).toEqual({ executablePath: '/usr/bin/chromium', args });
+  // every mode starts Chromium so that it dies with the process that launched it (parent-death.ts)
+  const dying = (cmd: { executablePath: string; args: string[] }) =>
+    cmd.executablePath.endsWith('setpriv') ? cmd.args.slice(cmd.args.indexOf('--') + 1) : [cmd.executablePath, ...cmd.args];
+  test('namespaces: Chromium as is, no --no-sandbox, through setpriv --pdeathsig when there is one', () => {
+    const cmd = sandboxedCommand({ mode: 'namespaces' }, '/usr/bin/chromium', args);
+    expect(dying(cmd)).toEqual(['/usr/bin/chromium', ...args]);
+    if (cmd.executablePath.endsWith('setpriv')) expect(cmd.args.slice(0, 3)).toEqual(['--pdeathsig', 'KILL', '--']);
   });
   test('as-user: setpriv drops to the user (no groups, no new privileges), then execs Chromium', () => {
     const cmd = sandboxedCommand({ mode: 'as-user', user: NOBODY, setpriv: '/usr/bin/setpriv' }, '/usr/bin/chromium', args);
     expect(cmd).toEqual({
       executablePath: '/usr/bin/setpriv',
-      args: ['--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--', '/usr/bin/chromium', ...args],
+      args: ['--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--pdeathsig', 'KILL', '--', '/usr/bin/chromium', ...args],
     });
     expect(cmd.args).not.toContain('--no-sandbox');
   });
   test('off: --no-sandbox', () => {
-    expect(sandboxedCommand({ mode: 'off' }, '/usr/bin/chromium', args).args).toEqual(['--no-sandbox', ...args]);
+    expect(dying(sandboxedCommand({ mode: 'off' }, '/usr/bin/chromium', args))).toEqual(['/usr/bin/chromium', '--no-sandbox', ...args]);
   });
   test('unavailable: refused with ERR_SANDBOX_UNAVAILABLE', () => {
     expect(() => sandboxedCommand({ mode: 'unavailable', reason: 'because' }, '/usr/bin/chromium', args)).toThrow(

@@ -13,7 +13,8 @@
  *
  * The decision is a pure function of what the host offers ({@link probeSandboxHost}).
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { diesWithParent, findSetpriv, PARENT_DEATH_ARGS } from './parent-death.js';
+import { readFileSync } from 'node:fs';
 import { MediaProcessorError } from './errors.js';
 
 /** The unprivileged user Chromium runs as when onair is root. */
@@ -47,7 +48,6 @@ export interface SandboxHost {
   setpriv: string | undefined;
 }
 
-const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv'];
 
 const readNumber = (path: string): number | undefined => {
   try {
@@ -74,14 +74,7 @@ export function userNamespacesMissing(read: (path: string) => number | undefined
 
 /** Reads this host: uid, user namespaces, setpriv. */
 export function probeSandboxHost(): SandboxHost {
-  const setpriv = SETPRIV_CANDIDATES.find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const setpriv = findSetpriv();
   return { uid: process.geteuid?.(), userNamespacesMissing: userNamespacesMissing(), setpriv };
 }
 
@@ -126,17 +119,23 @@ export function sandboxedCommand(
   chromeArgs: readonly string[],
 ): { executablePath: string; args: string[] } {
   switch (sandbox.mode) {
-    case 'namespaces':
-      return { executablePath: chromePath, args: [...chromeArgs] };
-    case 'off':
-      return { executablePath: chromePath, args: ['--no-sandbox', ...chromeArgs] };
+    case 'namespaces': {
+      const run = diesWithParent(chromePath, chromeArgs);
+      return { executablePath: run.command, args: run.args };
+    }
+    case 'off': {
+      const run = diesWithParent(chromePath, ['--no-sandbox', ...chromeArgs]);
+      return { executablePath: run.command, args: run.args };
+    }
     case 'as-user': {
       const { uid, gid } = sandbox.user;
       // setpriv execs Chromium in place: same pid, same process group, the pipe fds 3/4 kept;
-      // no-new-privs: nothing it runs can regain root through a set-uid binary
+      // no-new-privs: nothing it runs can regain root through a set-uid binary; pdeathsig: it
+      // dies with the process that launched it (parent-death.ts; set after the uid change,
+      // which would clear it)
       return {
         executablePath: sandbox.setpriv,
-        args: [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--no-new-privs', '--', chromePath, ...chromeArgs],
+        args: [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--no-new-privs', ...PARENT_DEATH_ARGS, '--', chromePath, ...chromeArgs],
       };
     }
     case 'unavailable':

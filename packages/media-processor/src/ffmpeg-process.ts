@@ -3,6 +3,7 @@
  * stdin's backpressure; stderr is kept (last lines) for error messages and logged.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { diesWithParent } from './parent-death.js';
 
 export interface FfmpegExit {
   code: number | null;
@@ -27,7 +28,9 @@ export class FfmpegRun {
   private done = false;
 
   constructor(opts: FfmpegRunOptions) {
-    this.proc = spawn(opts.path, opts.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // killed with this process if it dies outright: no orphan ffmpeg (parent-death.ts)
+    const run = diesWithParent(opts.path, opts.args);
+    this.proc = spawn(run.command, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', opts.onStdout);
     let partial = '';
     this.proc.stderr.on('data', (d: Buffer) => {
