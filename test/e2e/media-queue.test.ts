@@ -251,6 +251,28 @@ describe('media jobs on Redis', () => {
     await h.stop();
   }, 30_000);
 
+  it('a worker that froze past its lock stops its copy of the job when it wakes up (no second run, no close)', async () => {
+    const prefix = newPrefix();
+    const d = await dispatcher(prefix);
+    const a = await child(prefix, 'z1');
+    const s = spec();
+    const h = await d.admit(s);
+    const log = record(h);
+    await until('running on z1', () => h.workerId === 'z1');
+    await child(prefix, 'z2');
+    a.proc.kill('SIGSTOP');
+    await until('the hand-over to z2', () => h.workerId === 'z2', 10_000);
+    a.proc.kill('SIGCONT');
+    await until('z1 stopped its copy', () => a.facts.some((f) => f.stop === s.processorSid), 5_000);
+    expect(a.facts).toContainEqual({ stop: s.processorSid, handover: true });
+    const afterWake = ticks(log).length;
+    await until('z2 goes on', () => ticks(log).length >= afterWake + 5);
+    expect(log.some(([n]) => n === 'closed' || n === 'failed')).toBe(false);
+    expect(assignedTo(log)).toEqual(['z1', 'z2']);
+    expect((await d.workers()).find((w) => w.id === 'z1')?.running).toBe(0);
+    await h.stop();
+  }, 30_000);
+
   it('does not count a worker whose heartbeat died', async () => {
     const prefix = newPrefix();
     const d = await dispatcher(prefix);
