@@ -23,6 +23,9 @@ import { queueKeys, queueSettings, type QueueKeys, type QueueOptions, type Queue
 import { encodeFailure, type ControlReply, type ControlRequest, type QueuedJob } from './wire.js';
 import { WorkerRun } from './worker-run.js';
 
+/** how long a drain waits for its jobs to stop before it closes without them, ms */
+const HANDOVER_STOP_MS = 15_000;
+
 export interface MediaWorkerOptions extends QueueOptions {
   /** starts one job (the pipeline's MediaJob) */
   runJob: RunJob;
@@ -214,12 +217,19 @@ export class MediaWorker {
     }
     const left = [...this.#runs.values()];
     if (left.length) this.opts.log?.info({ workerId: this.id, jobs: left.map((r) => r.sid) }, 'media worker draining: handing jobs over');
-    await Promise.all(left.map((run) => run.handOver(false)));
-    await this.#shutdown();
+    const handedOver = await Promise.race([
+      Promise.all(left.map((run) => run.handOver(false))).then(() => true),
+      new Promise<false>((resolve) => setTimeout(resolve, HANDOVER_STOP_MS, false).unref()),
+    ]);
+    if (!handedOver) {
+      // a job that does not stop: close without it; its lock expires and the stall detection hands it over
+      this.opts.log?.error({ workerId: this.id, jobs: this.jobs() }, `media worker: jobs did not stop within ${HANDOVER_STOP_MS} ms`);
+    }
+    await this.#shutdown(!handedOver);
   }
 
-  async #shutdown(): Promise<void> {
-    await this.#worker?.close().catch(() => undefined);
+  async #shutdown(force = false): Promise<void> {
+    await this.#worker?.close(force).catch(() => undefined);
     await this.#heartbeat?.stop().catch(() => undefined);
     await Promise.all([closeRedis(this.sub), closeRedis(this.cmd)]);
   }
