@@ -1,4 +1,4 @@
-// Shared setup for `npm start` and `npm test`: npm dependencies, Chromium, and a build.
+// Shared setup for `npm start` and `npm test`: npm dependencies, Chromium, Redis (tests), and a build.
 // Plain Node (no dependencies), so it runs before anything is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -67,6 +67,43 @@ export function ensureChromium() {
     return undefined;
   }
   say(`Chromium installed at ${now}`);
+  return now;
+}
+
+const REDIS_CANDIDATES = ['/usr/bin/redis-server', '/usr/sbin/redis-server', '/usr/local/bin/redis-server'];
+
+/** The redis-server binary on PATH (or in the usual places), if any. */
+export function findRedis() {
+  const onPath = (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => join(d, 'redis-server'));
+  return [...onPath, ...REDIS_CANDIDATES].find((p) => existsSync(p));
+}
+
+/**
+ * The tests start their own redis-server (no persistence, loopback only) for the queue and
+ * worker tests. Installs Debian's redis-server when it is missing and we are root;
+ * otherwise explains and exits: `npm test` cannot run those tests without it.
+ */
+export function ensureRedis() {
+  const found = findRedis();
+  if (found) return found;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = existsSync('/usr/bin/apt-get');
+  const how = '  Install it with: sudo apt-get install -y redis-server';
+  if (!isRoot || !hasApt) {
+    say(`redis-server was not found. The tests of the job queue and the workers need it.\n${how}`);
+    process.exit(1);
+  }
+  say('installing redis-server with apt-get (one time)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { env, stdio: ['ignore', 'ignore', 'inherit'] };
+  let code = run('apt-get', ['update', '-qq'], quiet);
+  if (code === 0) code = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], quiet);
+  const now = findRedis();
+  if (code !== 0 || !now) {
+    say(`apt-get could not install redis-server (exit ${code}).\n${how}`);
+    process.exit(1);
+  }
+  say(`redis-server installed at ${now}`);
   return now;
 }
 

@@ -35,3 +35,7 @@ export {
 } from './recording-finalize.js';
 export { StandbyPool, type Standby, type StandbyPoolOptions } from './standby-pool.js';
 export type { JobDispatcher, JobHandle, WorkerInfo, JobOutcome, DispatchStats } from './dispatch/types.js';
+export type { JobContext, RunningJob, RunJob } from './dispatch/types.js';
+export { RedisDispatcher, type RedisDispatcherOptions } from './dispatch/redis-dispatcher.js';
+export { MediaWorker, type MediaWorkerOptions } from './queue/media-worker.js';
+export { queueDefaults, type QueueSettings, type QueueOptions } from './queue/settings.js';

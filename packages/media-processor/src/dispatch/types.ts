@@ -65,3 +65,31 @@ export interface JobDispatcher {
   /** Stops dispatching; local jobs (embedded worker) are stopped, remote ones keep running. */
   close(): Promise<void>;
 }
+
+/** What a worker knows when it starts a job (the pipeline reads it to resume or count restarts). */
+export interface JobContext {
+  /** the worker running this start of the job */
+  workerId: string;
+  /** epoch ms of every restart the job spent so far, on any worker (this hand-over included) */
+  previousRestarts: number[];
+  /** this start takes over a job another worker ran (crash or drain): resume its outputs */
+  handover: boolean;
+}
+
+/** A job started on a worker: what `runJob` returns. */
+export interface RunningJob {
+  readonly events: TypedEmitter<MediaJobEvents>;
+  /**
+   * Stops the job; resolves once it emitted `closed`. With `handover: true` the job is being
+   * moved to another worker: stop the processes, but leave the outputs and the recording
+   * open for the next worker (no EXT-X-ENDLIST, no finalised MP4).
+   */
+  stop(opts?: { handover?: boolean }): Promise<void>;
+  endOutput(streamerSid: string): Promise<number>;
+  endRecording(reason: 'disk-space-low'): Promise<void>;
+  /** processes the job runs now (Chromium, ffmpeg), for orphan checks */
+  pids?(): number[];
+}
+
+/** How a worker starts one job (the pipeline's MediaJob; the tests' fake jobs). */
+export type RunJob = (spec: MediaJobSpec, ctx: JobContext) => RunningJob;
