@@ -33,7 +33,9 @@ export type HlsErrorCode =
   | 'ERR_HLS_SEGMENT_TOO_LONG'
   | 'ERR_HLS_PART_TOO_LONG'
   /** Warning: an input's first fragments did not start with a keyframe and were dropped. */
-  | 'ERR_HLS_NO_KEYFRAME';
+  | 'ERR_HLS_NO_KEYFRAME'
+  /** Resuming: the snapshot (`packager.json`) cannot be read or does not fit the options. */
+  | 'ERR_HLS_SNAPSHOT_INVALID';
 
 export type PlayerStreamerErrorCode = Mp4ErrorCode | HlsErrorCode;
 

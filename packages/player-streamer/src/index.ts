@@ -11,7 +11,11 @@ export type { InputState } from './hls/input.js';
 export type { HlsPackagerEvents, SegmentInfo, PartInfo, InputSummary, PackagerState } from './hls/events.js';
 export { HLS_PACKAGER_DEFAULTS, defaultPlaylistTargetDuration } from './hls/options.js';
 export type { HlsPackagerOptions } from './hls/options.js';
-export { PLAYLIST_FILE, initFileName, segmentFileName, partFileName, isGeneratedName } from './hls/files.js';
+export { PLAYLIST_FILE, initFileName, segmentFileName, partFileName, isGeneratedName, HlsDirectory } from './hls/files.js';
+export type { HlsDirectoryOptions } from './hls/files.js';
+export type { PackagerStore } from './hls/store.js';
+export { SNAPSHOT_FILE, parseSnapshot, serializeSnapshot } from './hls/snapshot.js';
+export type { PackagerSnapshot, SnapshotSegment, SnapshotPart } from './hls/snapshot.js';
 export { renderPlaylist, formatDuration } from './hls/playlist.js';
 export type { PlaylistModel, PlaylistSegment } from './hls/playlist.js';
 
