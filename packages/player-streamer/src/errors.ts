@@ -37,7 +37,16 @@ export type HlsErrorCode =
   /** Resuming: the snapshot (`packager.json`) cannot be read or does not fit the options. */
   | 'ERR_HLS_SNAPSHOT_INVALID';
 
-export type PlayerStreamerErrorCode = Mp4ErrorCode | HlsErrorCode;
+/** Codes of errors of pushing a stream to the origin over HTTP (HttpPushStore). */
+export type OriginPushErrorCode =
+  /** The origin refused the credentials (401/403): nothing more is pushed. */
+  | 'ERR_ORIGIN_REFUSED'
+  /** The store is closed: no more writes. */
+  | 'ERR_ORIGIN_CLOSED'
+  /** The origin did not answer in time (reading the snapshot at resume). */
+  | 'ERR_ORIGIN_UNREACHABLE';
+
+export type PlayerStreamerErrorCode = Mp4ErrorCode | HlsErrorCode | OriginPushErrorCode;
 
 export class PlayerStreamerError extends Error {
   override readonly name: string = 'PlayerStreamerError';
