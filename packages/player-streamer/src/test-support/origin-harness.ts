@@ -40,6 +40,7 @@ export interface OriginHarness {
 export async function startOriginHarness(dataDir: string, ingestOptions: Partial<OriginIngestOptions> = {}): Promise<OriginHarness> {
   const streamsDir = join(dataDir, 'streams');
   const key: SigningKey = await generateSigningKey();
+  const sessionKey = randomBytes(32); // kept across restarts, as the server persists it
   const ingest = createOriginIngest({
     streamDir: (sid) => join(streamsDir, sid),
     recordingDir: (sid) => join(dataDir, 'recordings', sid),
@@ -54,7 +55,7 @@ export async function startOriginHarness(dataDir: string, ingestOptions: Partial
   const start = async () => {
     origin = new PlaybackOrigin({
       storageDir: streamsDir,
-      sessionKey: randomBytes(32),
+      sessionKey,
       resolveSecret: (sid) => (sid === API_KEY ? API_SECRET : undefined),
       accountSid: ACCOUNT_SID,
       grantKeys: () => [key.publicJwk],
