@@ -56,3 +56,5 @@ export type { OriginIngest, OriginIngestOptions } from './origin-push/ingest.js'
 export { ORIGIN_PATH, isPushableStreamFile, isRecordingFileName, isRecordingSid } from './origin-push/names.js';
 export { HttpPushStore, HTTP_PUSH_STORE_DEFAULTS } from './origin-push/push-store.js';
 export type { HttpPushStoreOptions, HttpPushStoreEvents } from './origin-push/push-store.js';
+export { uploadRecording, UPLOAD_RECORDING_DEFAULTS } from './origin-push/upload-recording.js';
+export type { UploadRecordingOptions } from './origin-push/upload-recording.js';
