@@ -152,7 +152,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     return this.#options.playlistTargetDuration;
   }
 
-  /** Segments published (on disk and listed) so far. */
+  /** Segments published (stored and listed) so far by this packager (a resumed one counts from 0). */
   get segmentCount(): number {
     return this.#segmentCount;
   }
@@ -162,7 +162,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     return this.#lastSegmentAt;
   }
 
-  /** Inputs opened so far. */
+  /** Inputs opened so far (a resumed packager counts on from the previous one's: it names init files). */
   get inputCount(): number {
     return this.#inputCount;
   }
