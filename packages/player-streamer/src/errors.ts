@@ -33,9 +33,20 @@ export type HlsErrorCode =
   | 'ERR_HLS_SEGMENT_TOO_LONG'
   | 'ERR_HLS_PART_TOO_LONG'
   /** Warning: an input's first fragments did not start with a keyframe and were dropped. */
-  | 'ERR_HLS_NO_KEYFRAME';
+  | 'ERR_HLS_NO_KEYFRAME'
+  /** Resuming: the snapshot (`packager.json`) cannot be read or does not fit the options. */
+  | 'ERR_HLS_SNAPSHOT_INVALID';
 
-export type PlayerStreamerErrorCode = Mp4ErrorCode | HlsErrorCode;
+/** Codes of errors of pushing a stream to the origin over HTTP (HttpPushStore). */
+export type OriginPushErrorCode =
+  /** The origin refused the credentials (401/403): nothing more is pushed. */
+  | 'ERR_ORIGIN_REFUSED'
+  /** The store is closed: no more writes. */
+  | 'ERR_ORIGIN_CLOSED'
+  /** The origin did not answer in time (reading the snapshot at resume). */
+  | 'ERR_ORIGIN_UNREACHABLE';
+
+export type PlayerStreamerErrorCode = Mp4ErrorCode | HlsErrorCode | OriginPushErrorCode;
 
 export class PlayerStreamerError extends Error {
   override readonly name: string = 'PlayerStreamerError';

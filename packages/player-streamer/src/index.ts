@@ -2,7 +2,7 @@
 // ffmpeg's stdout → init/segment files + a live playlist) and the ISO-BMFF reader under it.
 // Also the playback origin (grant-gated sessions, playlists and segments) and stream retention.
 export { PlayerStreamerError, Mp4ParseError } from './errors.js';
-export type { PlayerStreamerErrorCode, Mp4ErrorCode, HlsErrorCode, Mp4ErrorContext } from './errors.js';
+export type { PlayerStreamerErrorCode, Mp4ErrorCode, HlsErrorCode, OriginPushErrorCode, Mp4ErrorContext } from './errors.js';
 export type { EventMap, Listener, ListenerErrorHandler } from './typed-emitter.js';
 
 export { HlsPackager } from './hls/packager.js';
@@ -11,7 +11,11 @@ export type { InputState } from './hls/input.js';
 export type { HlsPackagerEvents, SegmentInfo, PartInfo, InputSummary, PackagerState } from './hls/events.js';
 export { HLS_PACKAGER_DEFAULTS, defaultPlaylistTargetDuration } from './hls/options.js';
 export type { HlsPackagerOptions } from './hls/options.js';
-export { PLAYLIST_FILE, initFileName, segmentFileName, partFileName, isGeneratedName } from './hls/files.js';
+export { PLAYLIST_FILE, initFileName, segmentFileName, partFileName, isGeneratedName, HlsDirectory } from './hls/files.js';
+export type { HlsDirectoryOptions } from './hls/files.js';
+export type { PackagerStore } from './hls/store.js';
+export { SNAPSHOT_FILE, parseSnapshot, serializeSnapshot } from './hls/snapshot.js';
+export type { PackagerSnapshot, SnapshotSegment, SnapshotPart } from './hls/snapshot.js';
 export { renderPlaylist, formatDuration } from './hls/playlist.js';
 export type { PlaylistModel, PlaylistSegment } from './hls/playlist.js';
 
@@ -45,3 +49,12 @@ export type { StreamRetentionOptions } from './playback/retention.js';
 export { isServableName, isStreamerSid, streamFilePath, streamerDir } from './playback/stream-files.js';
 export { sealPlaylistText, sealStalePlaylists } from './playback/seal-playlists.js';
 export type { SealOptions } from './playback/seal-playlists.js';
+
+// Media reaches the origin over HTTP (issue 15): the origin's push endpoint and the workers' store.
+export { createOriginIngest, ORIGIN_INGEST_DEFAULTS } from './origin-push/ingest.js';
+export type { OriginIngest, OriginIngestOptions } from './origin-push/ingest.js';
+export { ORIGIN_PATH, isPushableStreamFile, isRecordingFileName, isRecordingSid } from './origin-push/names.js';
+export { HttpPushStore, HTTP_PUSH_STORE_DEFAULTS } from './origin-push/push-store.js';
+export type { HttpPushStoreOptions, HttpPushStoreEvents } from './origin-push/push-store.js';
+export { uploadRecording, UPLOAD_RECORDING_DEFAULTS } from './origin-push/upload-recording.js';
+export type { UploadRecordingOptions } from './origin-push/upload-recording.js';

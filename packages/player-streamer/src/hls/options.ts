@@ -1,14 +1,30 @@
 /** Options of `HlsPackager`, their defaults (one object) and their validation (once, at open). */
 import { PlayerStreamerError } from '../errors.js';
 import type { ListenerErrorHandler } from '../typed-emitter.js';
+import type { PackagerStore } from './store.js';
 
 export interface HlsPackagerOptions {
   /**
    * Directory the packager owns (created when missing). Files with names the packager
    * generates (index.m3u8, init-N.mp4, seg-N.m4s, their temp files) found there at open
-   * are leftovers of an earlier run and are removed.
+   * are leftovers of an earlier run and are removed (unless `resume` finds a snapshot).
+   * Exactly one of `dir` and `store` is given.
    */
-  readonly dir: string;
+  readonly dir?: string;
+  /**
+   * Where the files go instead of a local directory (e.g. an `HttpPushStore`). The packager
+   * owns it from a successful `open` on: `finish()` and `close()` close it.
+   */
+  readonly store?: PackagerStore;
+  /**
+   * The stream may outlive this packager. At open, continue the stream whose snapshot
+   * (`packager.json`) the store holds, if any: the next media sequence, part and init
+   * numbers, the live window and discontinuity sequence; the first segment published
+   * carries EXT-X-DISCONTINUITY and the previous packager's unfinished segment is dropped.
+   * Without a snapshot, start fresh. Either way, write a snapshot before every playlist
+   * write so that a later packager can continue. Default false: a fresh stream, no snapshot.
+   */
+  readonly resume?: boolean;
   /**
    * Desired segment duration. Segments are cut only at keyframes, at the one that lands
    * closest to this duration (see segmenter.ts); the encoder's keyframe interval should
@@ -67,7 +83,9 @@ export const HLS_PACKAGER_DEFAULTS = {
 } as const;
 
 export interface ResolvedHlsOptions {
-  readonly dir: string;
+  readonly dir: string | undefined;
+  readonly store: PackagerStore | undefined;
+  readonly resume: boolean;
   readonly targetDurationSec: number;
   readonly windowSegments: number;
   readonly keepSegments: number;
@@ -92,7 +110,10 @@ export function resolveHlsOptions(options: HlsPackagerOptions): ResolvedHlsOptio
   const fail = (message: string): never => {
     throw PlayerStreamerError.invalidOptions(message);
   };
-  if (typeof options.dir !== 'string' || options.dir.length === 0) fail('dir must be a non-empty path');
+  if (options.store === undefined && (typeof options.dir !== 'string' || options.dir.length === 0)) fail('dir must be a non-empty path (or give a store)');
+  if (options.store !== undefined && options.dir !== undefined) fail('give either dir or store, not both');
+  if (options.store !== undefined && (typeof options.store !== 'object' || typeof options.store.writeAtomic !== 'function')) fail('store must be a PackagerStore');
+  if (options.resume !== undefined && typeof options.resume !== 'boolean') fail('resume must be a boolean');
   const target = options.targetDurationSec;
   if (typeof target !== 'number' || !Number.isFinite(target) || target < 0.1 || target > 60) {
     fail('targetDurationSec must be a number between 0.1 and 60');
@@ -122,6 +143,8 @@ export function resolveHlsOptions(options: HlsPackagerOptions): ResolvedHlsOptio
   if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function');
   return {
     dir: options.dir,
+    store: options.store,
+    resume: options.resume === true,
     targetDurationSec: target,
     windowSegments: options.windowSegments,
     keepSegments,

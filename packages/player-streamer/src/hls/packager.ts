@@ -1,11 +1,14 @@
 /**
  * HlsPackager: writes a live fMP4 HLS stream (init-N.mp4, seg-N.m4s, index.m3u8) into a
- * directory from the fragmented MP4 that ffmpeg writes on stdout.
+ * directory, or any PackagerStore (store.ts), from the fragmented MP4 that ffmpeg writes on
+ * stdout.
  *
- * Ownership: the packager owns its directory and its inputs (one at a time, one per ffmpeg
- * run). Every input after the first gets its own init file and starts with a
+ * Ownership: the packager owns its directory or store and its inputs (one at a time, one per
+ * ffmpeg run). Every input after the first gets its own init file and starts with a
  * discontinuity. All file work runs in one serial queue, in the order segments were cut:
- * segment file → playlist → `segment` event → deletion of files that left the window.
+ * segment file → snapshot (resumable streams) → playlist → `segment` event → deletion of
+ * files that left the window. A resumable packager (`resume: true`) continues the stream of
+ * an earlier one (resume.ts).
  * An I/O error fails the packager for good (`error` with ERR_HLS_IO); a parse error fails
  * only its input.
  */
@@ -15,16 +18,25 @@ import { TypedEmitter } from '../typed-emitter.js';
 import type { HlsPackagerEvents, PackagerState, PartInfo, SegmentInfo } from './events.js';
 import { HlsDirectory, PLAYLIST_FILE, initFileName, segmentFileName } from './files.js';
 import { PackagerInput, type InputHost, type InputPart } from './input.js';
-import { PartList, withRecentParts } from './part-list.js';
+import { renderLive } from './live-render.js';
+import { PartList } from './part-list.js';
 import { HLS_PACKAGER_DEFAULTS, resolveHlsOptions, type HlsPackagerOptions, type ResolvedHlsOptions } from './options.js';
-import { renderPlaylist, type OpenSegment } from './playlist.js';
+import type { OpenSegment } from './playlist.js';
 import { ProgramClock } from './program-clock.js';
+import { buildSnapshot, checkResumable, resumePoint, type ResumePoint } from './resume.js';
 import type { CutSegment } from './segmenter.js';
+import type { PackagerSnapshot } from './snapshot.js';
+import type { PackagerStore } from './store.js';
 import { LiveWindow } from './window.js';
+
+/** `#lastSegmentInput` of a resumed packager: an input of the previous one (its first segment is a discontinuity). */
+const PREVIOUS_PACKAGER = -1;
 
 export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   readonly #options: ResolvedHlsOptions;
-  readonly #dir: HlsDirectory;
+  readonly #store: PackagerStore;
+  /** local directory, when the store is one */
+  readonly #dirPath: string | undefined;
   readonly #window: LiveWindow;
   readonly #clock = new ProgramClock();
   #state: PackagerState = 'live';
@@ -40,7 +52,11 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   #lastSegmentInput: number | undefined;
   /** the input whose timeline the program clock follows */
   #anchoredInput: number | undefined;
-  readonly #parts = new PartList();
+  readonly #parts: PartList;
+  /** Resumed: files of the previous packager to delete once the segment `after` expired. */
+  #orphans: { names: string[]; after: number } | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #resumed: boolean;
   /** Low-Latency HLS: the segment being built, as listed */
   #openSegment: OpenSegment | undefined;
   #segmentCount = 0;
@@ -51,10 +67,13 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   /** What inputs may call back into (kept off the public surface). */
   readonly #host: InputHost;
 
-  private constructor(options: ResolvedHlsOptions, dir: HlsDirectory) {
+  private constructor(options: ResolvedHlsOptions, store: PackagerStore, resume: ResumePoint | undefined) {
     super(options.onListenerError);
     this.#options = options;
-    this.#dir = dir;
+    this.#store = store;
+    this.#dirPath = store instanceof HlsDirectory ? store.path : undefined;
+    this.#parts = new PartList(resume?.firstPart ?? 0);
+    this.#resumed = resume !== undefined;
     this.#host = {
       options,
       addInit: (input, boxes) => this.#addInit(input, boxes),
@@ -74,23 +93,49 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
       keepSegments: options.keepSegments,
       minWindowSec: HLS_PACKAGER_DEFAULTS.minWindowTargetDurations * options.playlistTargetDuration,
     });
+    if (resume) {
+      this.#window.restore(resume.window);
+      this.#nextSequence = resume.window.nextSequence;
+      this.#inputCount = resume.firstInput;
+      for (const init of resume.inits) this.#inits.add(init);
+      this.#clock.continueAfter(resume.clockEndMs);
+      this.#lastSegmentInput = PREVIOUS_PACKAGER;
+      if (resume.orphans.length > 0) this.#orphans = { names: [...resume.orphans], after: resume.orphansAfter };
+    }
   }
 
-  /** Validates options (ERR_HLS_INVALID_OPTIONS), prepares the directory (ERR_HLS_IO). */
+  /**
+   * Validates options (ERR_HLS_INVALID_OPTIONS), prepares the directory (ERR_HLS_IO) and,
+   * with `resume`, reads the snapshot of the stream to continue (ERR_HLS_SNAPSHOT_INVALID).
+   */
   static async open(options: HlsPackagerOptions): Promise<HlsPackager> {
     const resolved = resolveHlsOptions(options);
-    const dir = await HlsDirectory.open(resolved.dir);
-    return new HlsPackager({ ...resolved, dir: dir.path }, dir);
+    const store = resolved.store ?? (await HlsDirectory.open(resolved.dir!, { resume: resolved.resume }));
+    let snapshot: PackagerSnapshot | undefined;
+    if (resolved.resume) {
+      try {
+        snapshot = await store.readState();
+      } catch (error) {
+        throw error instanceof PlayerStreamerError ? error : PlayerStreamerError.io('reading the snapshot of', store.location, error);
+      }
+      if (snapshot) checkResumable(snapshot, resolved.playlistTargetDuration);
+    }
+    return new HlsPackager(resolved, store, snapshot && resumePoint(snapshot));
   }
 
-  /** Absolute directory path. */
+  /** Where the files go: the absolute directory path, or the store's location (a URL). */
   get dir(): string {
-    return this.#dir.path;
+    return this.#store.location;
   }
 
-  /** Absolute path of index.m3u8 (it exists once the first segment is published). */
+  /** index.m3u8 in `dir` (it exists once the first segment is published). */
   get playlistPath(): string {
-    return join(this.#dir.path, PLAYLIST_FILE);
+    return this.#dirPath === undefined ? `${this.#store.location.replace(/\/$/, '')}/${PLAYLIST_FILE}` : join(this.#dirPath, PLAYLIST_FILE);
+  }
+
+  /** Whether this packager continues an earlier packager's stream (`resume` found a snapshot). */
+  get resumed(): boolean {
+    return this.#resumed;
   }
 
   get state(): PackagerState {
@@ -107,7 +152,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     return this.#options.playlistTargetDuration;
   }
 
-  /** Segments published (on disk and listed) so far. */
+  /** Segments published (stored and listed) so far by this packager (a resumed one counts from 0). */
   get segmentCount(): number {
     return this.#segmentCount;
   }
@@ -117,7 +162,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     return this.#lastSegmentAt;
   }
 
-  /** Inputs opened so far. */
+  /** Inputs opened so far (a resumed packager counts on from the previous one's: it names init files). */
   get inputCount(): number {
     return this.#inputCount;
   }
@@ -128,7 +173,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
    */
   input(): PackagerInput {
     if (this.#failure) throw this.#failure;
-    if (this.#finishing || this.#state !== 'live') throw new PlayerStreamerError('ERR_HLS_FINISHED', 'the packager is finished');
+    if (this.#finishing || this.#closing || this.#state !== 'live') throw new PlayerStreamerError('ERR_HLS_FINISHED', 'the packager is finished');
     if (this.#active) {
       throw new PlayerStreamerError('ERR_HLS_INPUT_ACTIVE', `input ${this.#active.index} is still open: end() it first`);
     }
@@ -144,24 +189,45 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   }
 
   /**
-   * Ends the active input, if any, and writes the playlist with EXT-X-ENDLIST; idempotent.
-   * Rejects with the packager's error if it failed.
+   * Ends the active input, if any, writes the playlist with EXT-X-ENDLIST and closes the
+   * store; idempotent. Rejects with the packager's error if it failed.
    */
   finish(): Promise<void> {
     this.#finishing ??= this.#finish();
     return this.#finishing;
   }
 
+  /**
+   * Stops without ending the stream (no EXT-X-ENDLIST), for a hand-over: ends the active
+   * input (its last segment is published), waits for the queue and closes the store. A
+   * resumable stream can then be continued by another packager. Idempotent; never rejects.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#finishing) await this.#finishing.catch(() => undefined);
+    await this.#active?.end().catch(() => undefined);
+    await this.#queue;
+    await this.#store.close().catch(() => undefined);
+    if (this.#state === 'live') this.#state = 'finished';
+  }
+
   async #finish(): Promise<void> {
+    if (this.#closing) throw new PlayerStreamerError('ERR_HLS_FINISHED', 'the packager is closed');
     // the input's last segment (published by end(), synchronously queued) goes out in the
     // same playlist write as EXT-X-ENDLIST: a player that saw it listed live and then only
     // ENDLIST appended may never mark its media ended (hls.js #5777)
     this.#finishRequested = true;
     await this.#active?.end();
+    const nextPart = this.#parts.next;
     this.#enqueue(0, async () => {
-      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(true));
+      await this.#writePlaylist(this.#renderPlaylist(true), undefined, nextPart);
     });
     await this.#queue;
+    await this.#store.close().catch(() => undefined);
     if (this.#failure) throw this.#failure;
     this.#state = 'finished';
     this.emit('finish');
@@ -172,7 +238,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     this.#currentInit = name;
     const bytes = boxes.reduce((sum, box) => sum + box.length, 0);
     this.#enqueue(bytes, async () => {
-      await this.#dir.writeAtomic(name, boxes);
+      await this.#store.writeAtomic(name, boxes);
       this.#inits.add(name);
     });
   }
@@ -184,6 +250,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     this.#anchor(input, anchorWallMs, segment.startSec);
     const parts = this.#options.lowLatency ? this.#parts.close() : undefined;
     const hint = this.#parts.nextUri; // as of now: parts added after this are queued behind it
+    const hintNumber = this.#parts.next;
     this.#openSegment = undefined;
     const sequence = this.#nextSequence;
     this.#nextSequence += 1;
@@ -210,7 +277,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
       );
     }
     this.#enqueue(segment.bytes, async () => {
-      await this.#dir.writeAtomic(info.uri, segment.boxes);
+      await this.#store.writeAtomic(info.uri, segment.boxes);
       const expired = this.#window.add({
         sequence,
         uri: info.uri,
@@ -221,14 +288,15 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
         ...(parts ? { parts } : {}),
       });
       const last = this.#finishRequested && sequence === this.#nextSequence - 1;
-      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(last, undefined, hint));
+      await this.#writePlaylist(this.#renderPlaylist(last, undefined, hint), undefined, hintNumber);
       this.#segmentCount += 1;
       this.#lastSegmentAt = this.#options.now();
       this.emit('segment', info);
       for (const old of expired) {
-        await this.#dir.remove(old.uri);
-        for (const part of old.parts ?? []) await this.#dir.remove(part.uri);
+        await this.#store.remove(old.uri);
+        for (const part of old.parts ?? []) await this.#store.remove(part.uri);
       }
+      await this.#collectOrphans(expired.at(-1)?.sequence);
       await this.#collectInits();
     });
   }
@@ -247,6 +315,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     const open: OpenSegment = { ...this.#openSegment, parts: [...this.#parts.open] };
     this.#openSegment = open;
     const hint = this.#parts.nextUri;
+    const hintNumber = this.#parts.next;
     const info: PartInfo = { sequence: entry.sequence, uri: entry.uri, durationSec: entry.durationSec, independent: entry.independent, segmentSequence: this.#nextSequence };
     const lowLatency = this.#options.lowLatency;
     if (lowLatency && part.durationSec > lowLatency.partTargetSec + 0.001) {
@@ -256,8 +325,8 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
       );
     }
     this.#enqueue(part.byteLength, async () => {
-      await this.#dir.writeAtomic(entry.uri, part.boxes);
-      await this.#dir.writeAtomic(PLAYLIST_FILE, this.#renderPlaylist(false, open, hint));
+      await this.#store.writeAtomic(entry.uri, part.boxes);
+      await this.#writePlaylist(this.#renderPlaylist(false, open, hint), open, hintNumber);
       this.emit('part', info);
     });
   }
@@ -274,41 +343,44 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
     const referenced = this.#window.referencedInits();
     for (const name of [...this.#inits]) {
       if (referenced.has(name) || name === this.#currentInit) continue;
-      await this.#dir.remove(name);
+      await this.#store.remove(name);
       this.#inits.delete(name);
     }
   }
 
+  /** Resumed: deletes the previous packager's unlisted files once the segments listed with them expired. */
+  async #collectOrphans(expiredUpTo: number | undefined): Promise<void> {
+    const orphans = this.#orphans;
+    if (!orphans || (orphans.after >= 0 && (expiredUpTo === undefined || expiredUpTo < orphans.after))) return;
+    for (const name of orphans.names) await this.#store.remove(name);
+    this.#orphans = undefined;
+  }
+
   /**
-   * `open` and `hintUri`: the segment being built and the next part as of when the task was
-   * queued (parts added since are queued behind it).
+   * The playlist, after the snapshot that describes it (a resumable stream): a snapshot is
+   * never behind a playlist a viewer could have read. `nextPart`: the part it hints at.
    */
-  #renderPlaylist(ended: boolean, open?: OpenSegment, hintUri?: string): string {
-    const lowLatency = this.#options.lowLatency;
-    if (!lowLatency) {
-      return renderPlaylist({
-        targetDuration: this.#options.playlistTargetDuration,
-        mediaSequence: this.#window.mediaSequence,
-        discontinuitySequence: this.#window.discontinuitySequence,
-        segments: this.#window.segments,
-        ended,
-      });
+  async #writePlaylist(text: string, open: OpenSegment | undefined, nextPart: number): Promise<void> {
+    if (this.#options.resume) {
+      await this.#store.writeState(
+        buildSnapshot({
+          now: this.#options.now(),
+          targetDuration: this.#options.playlistTargetDuration,
+          window: this.#window.state,
+          nextPart,
+          nextInput: this.#inputCount,
+          inits: this.#inits,
+          open,
+          orphans: this.#orphans?.names ?? [],
+          clockEndMs: this.#clock.endMs,
+        }),
+      );
     }
-    const openSec = open?.parts.reduce((sum, p) => sum + p.durationSec, 0) ?? 0;
-    const horizonSec = HLS_PACKAGER_DEFAULTS.partListTargetDurations * this.#options.playlistTargetDuration;
-    return renderPlaylist({
-      targetDuration: this.#options.playlistTargetDuration,
-      mediaSequence: this.#window.mediaSequence,
-      discontinuitySequence: this.#window.discontinuitySequence,
-      segments: withRecentParts(this.#window.segments, openSec, horizonSec),
-      ended,
-      lowLatency: {
-        partTargetSec: lowLatency.partTargetSec,
-        partHoldBackSec: lowLatency.partHoldBackSec,
-        ...(open ? { open } : {}),
-        ...(hintUri ? { preloadHintUri: hintUri } : {}),
-      },
-    });
+    await this.#store.writeAtomic(PLAYLIST_FILE, text);
+  }
+
+  #renderPlaylist(ended: boolean, open?: OpenSegment, hintUri?: string): string {
+    return renderLive(this.#options, this.#window, ended, open, hintUri);
   }
 
   #enqueue(bytes: number, task: () => Promise<void>): void {
@@ -317,7 +389,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
       try {
         if (!this.#failure) await task();
       } catch (error) {
-        this.#fail(error instanceof PlayerStreamerError ? error : PlayerStreamerError.io('packaging in', this.#dir.path, error));
+        this.#fail(error instanceof PlayerStreamerError ? error : PlayerStreamerError.io('packaging in', this.#store.location, error));
       } finally {
         this.#pendingBytes -= bytes;
         this.#wakeDrainWaiters();

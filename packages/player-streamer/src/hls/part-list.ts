@@ -12,8 +12,18 @@ export interface PartEntry extends PlaylistPart {
 }
 
 export class PartList {
-  #next = 0;
+  #next: number;
   #open: PartEntry[] = [];
+
+  /** `first`: number of the first part (a resumed stream continues after the last one). */
+  constructor(first = 0) {
+    this.#next = first;
+  }
+
+  /** Number of the part that comes next. */
+  get next(): number {
+    return this.#next;
+  }
 
   /** Parts of the segment being built. */
   get open(): readonly PartEntry[] {

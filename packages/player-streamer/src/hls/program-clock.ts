@@ -11,6 +11,16 @@ export class ProgramClock {
   #anchor: { wallMs: number; mediaSec: number } | undefined;
   #endMs = Number.NEGATIVE_INFINITY;
 
+  /** Where the last dated media ended, ms since the epoch (-Infinity before any). */
+  get endMs(): number {
+    return this.#endMs;
+  }
+
+  /** Continues after a stream that ended at `endMs` (resume): no date before it. */
+  continueAfter(endMs: number): void {
+    this.#endMs = Math.max(this.#endMs, endMs);
+  }
+
   /** Starts a new timeline: media time `mediaSec` happened at `wallMs` (or at the previous end, if later). */
   anchor(wallMs: number, mediaSec: number): void {
     this.#anchor = { wallMs: Math.max(wallMs, this.#endMs), mediaSec };

@@ -16,6 +16,14 @@ export interface WindowPolicy {
   readonly minWindowSec: number;
 }
 
+export interface WindowState {
+  readonly listed: readonly PlaylistSegment[];
+  readonly retained: readonly PlaylistSegment[];
+  readonly discontinuitySequence: number;
+  /** sequence number of the next segment */
+  readonly nextSequence: number;
+}
+
 export class LiveWindow {
   #listed: PlaylistSegment[] = [];
   #retained: PlaylistSegment[] = [];
@@ -24,6 +32,20 @@ export class LiveWindow {
   #nextSequence = 0;
 
   constructor(private readonly policy: WindowPolicy) {}
+
+  /** Continues a window another packager left (resume): its listed and retained segments. */
+  restore(state: WindowState): void {
+    this.#listed = [...state.listed];
+    this.#retained = [...state.retained];
+    this.#listedSec = this.#listed.reduce((sum, s) => sum + s.durationSec, 0);
+    this.#discontinuitySequence = state.discontinuitySequence;
+    this.#nextSequence = state.nextSequence;
+  }
+
+  /** The window as it is now (for the snapshot). */
+  get state(): WindowState {
+    return { listed: this.#listed, retained: this.#retained, discontinuitySequence: this.#discontinuitySequence, nextSequence: this.#nextSequence };
+  }
 
   get segments(): readonly PlaylistSegment[] {
     return this.#listed;

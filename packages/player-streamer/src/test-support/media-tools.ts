@@ -10,9 +10,10 @@ export const FFPROBE = ffprobe.path;
 
 /**
  * A synthetic live encode like the MediaProcessor's: 640x360 test pattern at 30 fps, H.264
- * with a 2 s GOP (keyframes exactly every 60 frames) + AAC, fragmented MP4 on stdout.
+ * with a 2 s GOP (keyframes exactly every 60 frames) + AAC, fragmented MP4 on stdout (with
+ * `partSeconds`, also a fragment every part, for Low-Latency HLS).
  */
-export function encodeArgs(options: { seconds: number; videoBitrate?: string }): string[] {
+export function encodeArgs(options: { seconds: number; videoBitrate?: string; partSeconds?: number }): string[] {
   const rate = options.videoBitrate ? ['-b:v', options.videoBitrate, '-maxrate', options.videoBitrate, '-bufsize', '4M'] : [];
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
@@ -21,7 +22,10 @@ export function encodeArgs(options: { seconds: number; videoBitrate?: string }):
     '-t', String(options.seconds),
     '-c:v', 'libx264', '-preset', 'veryfast', ...rate, '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '96k',
-    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', 'pipe:1',
+    '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    // Low-Latency HLS: a fragment (a part) every partSeconds, aimed a little short as the pipeline does
+    ...(options.partSeconds ? ['-frag_duration', String(Math.round(options.partSeconds * 1e6) - 17_000)] : []),
+    'pipe:1',
   ];
 }
 
