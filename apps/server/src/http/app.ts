@@ -1,7 +1,7 @@
 /** The express application: health, JWKS, the authenticated /v1 API, and Twilio-style errors. */
 import express, { type Express, type RequestHandler } from 'express';
 import { PLAYBACK_PATH } from '@onair/protocol';
-import { heldMs } from '@onair/player-streamer';
+import { heldMs, type OriginIngest } from '@onair/player-streamer';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials.js';
 import type { RestContext } from '../rest/context.js';
@@ -43,7 +43,12 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** /v1 budgets: failed authentications per address, requests per credential */
   restBudgets?: RestBudgets | undefined;
+  /** where workers push what they package (`@onair/player-streamer` createOriginIngest), under ORIGIN_PATH */
+  originIngest?: OriginIngest | undefined;
 }
+
+/** Workers' endpoints: the push endpoint, and `GET /origin/account` (the Account SID a worker's composer tokens name). */
+export const ORIGIN_PATH = '/origin';
 
 export const BODY_LIMIT = '1mb';
 
@@ -126,6 +131,16 @@ export function createApp(opts: AppOptions): Express {
   if (playback) app.use(PLAYBACK_PATH, (req, res) => void playback(req, res));
 
   app.use(playerPagesRouter({ jwks: () => opts.rest.grants.jwks() }));
+
+  // workers: the same credentials as /v1, the same budget for guessing them
+  const ingest = opts.originIngest;
+  if (ingest) {
+    if (opts.restBudgets) app.use(ORIGIN_PATH, opts.restBudgets.authFailures);
+    app.get(`${ORIGIN_PATH}/account`, basicAuth(opts.credentials), (_req, res) => {
+      res.json({ account_sid: opts.credentials.accountSid });
+    });
+    app.use(ORIGIN_PATH, (req, res) => void ingest(req, res));
+  }
 
   const v1 = express.Router();
   v1.use(sameOriginOnly(opts.publicUrl));
