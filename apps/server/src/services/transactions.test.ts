@@ -4,7 +4,7 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import { TypedEmitter } from '../events.js';
+import { TypedEmitter } from '@onair/protocol';
 import type { Store, StoreTx, TableTx } from '../store/repository.js';
 import { SqliteStore } from '../store/sqlite/store.js';
 import type { ServerEvents, ServiceContext } from './context.js';
