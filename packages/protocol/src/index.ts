@@ -89,4 +89,4 @@ export type { TokenBucket, TokenBucketRule, TakeResult } from './token-bucket.js
 export { KeyedBuckets } from './keyed-buckets.js';
 export type { EventCallbacks, ListenerErrorHandler } from './typed-emitter.js';
 export { COMPOSER_DEFAULTS, COMPOSER_LIMITS } from './media-job.js';
-export type { MediaJobSpec, MediaJobOutput, MediaJobEvents, JobFailureReason, RestartCause } from './media-job.js';
+export type { ComposerSettings, MediaJobSpec, MediaJobOutput, MediaJobEvents, JobFailureReason, RestartCause } from './media-job.js';

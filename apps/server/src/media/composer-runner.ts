@@ -6,7 +6,7 @@
  * finalised once the job is closed).
  */
 import { join } from 'node:path';
-import { createSid, ErrorCode, SidPrefix } from '@onair/protocol';
+import { createSid, ErrorCode, SidPrefix, type ComposerSettings } from '@onair/protocol';
 import {
   describeSandbox,
   JobManager,
@@ -21,8 +21,7 @@ import { createAccessToken } from '@onair/tokens';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials.js';
 import type { Metrics } from '../metrics.js';
-import { ApiError } from '../http/api-error.js';
-import type { ComposerContext, ComposerEnvironment } from '../services/extension-context.js';
+import { ApiError } from '../services/api-error.js';
 import type { MediaProcessorService } from '../services/media-processors.js';
 import type { MediaRecordingService } from '../services/media-recordings.js';
 import type { PlayerStreamerService } from '../services/player-streamers.js';
@@ -30,9 +29,6 @@ import { streamPackaging } from './stream-packaging.js';
 import { StoppableRecording } from './stoppable-recording.js';
 import type { MediaProcessor, MediaRecording } from '../store/records.js';
 
-export const DEFAULT_COMPOSER_IDENTITY = 'video-composer-v1';
-const DEFAULT_RESOLUTION = '1280x720';
-const DEFAULT_AUDIO_KBPS = 128;
 /** access tokens of the composer page: long enough for a whole job (MaxDuration ≤ 25 h; it rejoins with a new one after a restart) */
 const COMPOSER_TOKEN_TTL = 86_400;
 
@@ -65,7 +61,7 @@ export interface RunnerServices {
 export interface MediaSlot {
   /** the SID the processor must get (its standby Chromium was launched for it); absent: any */
   readonly sid?: string;
-  start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
+  start(processor: MediaProcessor, settings: ComposerSettings): Promise<void>;
   release(): void;
 }
 
@@ -143,7 +139,7 @@ export class ComposerRunner {
     return {
       ...(slot.id ? { sid: slot.id } : {}),
       release: () => slot.release(),
-      start: async (processor, context, env) => {
+      start: async (processor, settings) => {
         let outputs: { sid: string; packager: OutputPackager }[];
         try {
           outputs = await Promise.all(processor.outputs.map(async (sid) => ({ sid, packager: await this.packager(sid) })));
@@ -153,25 +149,24 @@ export class ComposerRunner {
         }
         let recording: { record: MediaRecording; sink: RecordingTap } | undefined;
         try {
-          if (context.recordings?.length) recording = await this.recording(processor, context);
+          if (settings.recording) recording = await this.recording(processor, settings);
         } catch (err) {
           slot.release();
           throw err;
         }
-        const [width, height] = (context.resolution ?? DEFAULT_RESOLUTION).split('x').map(Number) as [number, number];
         let job: ComposerJob;
         try {
           job = slot.start({
             id: processor.sid,
-            room: context.room.name,
-            identity: context.identity ?? DEFAULT_COMPOSER_IDENTITY,
+            room: settings.room,
+            identity: settings.identity,
             outputs,
-            width,
-            height,
+            width: settings.width,
+            height: settings.height,
             videoCodec: this.opts.videoCodec,
-            hideParticipantIdentities: env.hideParticipantIdentities ?? false,
-            backgroundColor: env.backgroundColor ?? '#000000',
-            audioKbps: context.audioBitrate ?? DEFAULT_AUDIO_KBPS,
+            hideParticipantIdentities: settings.hideParticipantIdentities,
+            backgroundColor: settings.backgroundColor,
+            audioKbps: settings.audioKbps,
             ...(recording ? { recording: recording.sink } : {}),
           });
         } catch (err) {
@@ -240,11 +235,11 @@ export class ComposerRunner {
   /** The MediaRecording row and the sink the job writes its pieces to. */
   private async recording(
     processor: MediaProcessor,
-    context: ComposerContext,
+    settings: ComposerSettings,
   ): Promise<{ record: MediaRecording; sink: RecordingTap }> {
     const recordings = this.services?.recordings;
     if (!recordings) throw new Error('ComposerRunner.bind() was not given the recordings service');
-    const record = await recordings.create(processor, context);
+    const record = await recordings.create(processor, settings);
     try {
       const sink = new StoppableRecording(
         await RecordingSink.open({

@@ -1,28 +1,23 @@
 /** MediaProcessors: started → ended | failed, changed only through these methods. */
 import {
   Limits,
-  MediaExtensions,
+  type ComposerSettings,
   SidPrefix,
   createSid,
   type MediaProcessorEndedReason,
   type StatusCallbackMethod,
 } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
 import type { MediaProcessor } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
 import { findBySid } from './find.js';
-import {
-  check,
-  composerContextSchema,
-  composerEnvironmentSchema,
-  type ComposerContext,
-  type ComposerEnvironment,
-} from './extension-context.js';
 import { isActiveStreamer, type PlayerStreamerService } from './player-streamers.js';
 
 export interface CreateMediaProcessorInput {
+  /** ExtensionContext and ExtensionEnvironment as the REST edge parsed them, defaults applied */
+  settings: ComposerSettings;
   extension: string;
-  /** the raw JSON string, kept verbatim for the resource */
+  /** the raw JSON strings, kept verbatim for the resource */
   extensionContext: string;
   extensionEnvironment?: string;
   statusCallback?: string;
@@ -33,21 +28,13 @@ export interface CreateMediaProcessorInput {
 const invalid = (parameter: string, message: string) =>
   ApiError.invalidParameter(`Invalid parameter ${parameter}: ${message}`, { parameter });
 
-function parseJson(parameter: string, raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch (err) {
-    throw invalid(parameter, `must be valid JSON (${(err as Error).message})`);
-  }
-}
-
 /** Runs a processor's media (the composer job); absent, processors record state only. */
 export interface MediaRunner {
   /** Reserves capacity, or throws an ApiError (429 when full, 503 when media tools are missing). */
   reserve(): {
     /** the SID the processor must get (absent: a new one) */
     readonly sid?: string;
-    start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
+    start(processor: MediaProcessor, settings: ComposerSettings): Promise<void>;
     release(): void;
   };
 }
@@ -62,18 +49,8 @@ export class MediaProcessorService {
   ) {}
 
   async create(input: CreateMediaProcessorInput): Promise<MediaProcessor> {
-    if (!(MediaExtensions as readonly string[]).includes(input.extension)) {
-      throw invalid('Extension', `'${input.extension.slice(0, 64)}' is not available; use one of: ${MediaExtensions.join(', ')}`);
-    }
-    const context = check(composerContextSchema, parseJson('ExtensionContext', input.extensionContext));
-    if (!context.ok) throw invalid('ExtensionContext', context.message);
-    let environment: ComposerEnvironment = {};
-    if (input.extensionEnvironment !== undefined) {
-      const env = check(composerEnvironmentSchema, parseJson('ExtensionEnvironment', input.extensionEnvironment));
-      if (!env.ok) throw invalid('ExtensionEnvironment', env.message);
-      environment = env.value;
-    }
-    const outputs = [...new Set(context.value.outputs)];
+    const { settings } = input;
+    const outputs = settings.outputs;
     const busy = await this.activeOutputs();
     for (const sid of outputs) {
       const streamer = await this.ctx.store.playerStreamers.get(sid);
@@ -97,7 +74,7 @@ export class MediaProcessorService {
       extensionContext: input.extensionContext,
       extensionEnvironment: input.extensionEnvironment ?? null,
       outputs,
-      roomName: context.value.room.name,
+      roomName: settings.room,
       status: 'started',
       endedReason: null,
       statusCallback: input.statusCallback ?? null,
@@ -115,7 +92,7 @@ export class MediaProcessorService {
     this.notify(processor, 'media-processor-started');
     if (slot) {
       try {
-        await slot.start(processor, context.value, environment);
+        await slot.start(processor, settings);
       } catch (err) {
         this.ctx.logger.error({ err, mediaProcessorSid: processor.sid }, 'media processor could not start');
         return this.fail(processor, 'internal-service-error');
