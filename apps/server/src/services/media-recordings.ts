@@ -13,16 +13,14 @@
  * MediaSize and MediaUri) and `media-recording-failed`, numbered with the processor's events.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ErrorCode, SidPrefix, createSid, isSid, type ComposerSettings } from '@onair/protocol';
 import type { FinalizedRecording } from '@onair/media-processor';
 import { ApiError } from './api-error.js';
+import { recordingDir } from '../data-paths.js';
 import type { MediaProcessor, MediaRecording } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
 import { findBySid } from './find.js';
 
-/** Where a recording's files are. `sid` must be a checked KV SID. */
-export const recordingDir = (dataDir: string, sid: string) => join(dataDir, 'recordings', sid);
 
 export interface MediaRecordingServiceOptions {
   dataDir: string;
@@ -52,11 +50,11 @@ export class MediaRecordingService {
   }
 
   /** The row of a processor that starts recording (status processing). */
-  async create(processor: MediaProcessor, settings: ComposerSettings): Promise<MediaRecording> {
+  async create(processor: MediaProcessor, settings: ComposerSettings, sid = createSid(SidPrefix.MediaRecording)): Promise<MediaRecording> {
     const sourceSid = await this.opts.resolveRoom(settings.room);
     const now = this.ctx.clock();
     const rec: MediaRecording = {
-      sid: createSid(SidPrefix.MediaRecording),
+      sid,
       accountSid: this.ctx.accountSid,
       dateCreated: now,
       dateUpdated: now,

@@ -1,0 +1,39 @@
+/**
+ * An HLS packager as a job's sink: one per PlayerStreamer output, cut as its latency mode
+ * says (stream-packaging.ts). Playable once its first segment is listed.
+ */
+import type { LatencyMode } from '@onair/protocol';
+import { HlsPackager, type PlayerStreamerError, type SegmentInfo } from '@onair/player-streamer';
+import type { MediaSettings } from '../defaults.js';
+import type { Sink } from './sink.js';
+import { streamPackaging } from './stream-packaging.js';
+
+export interface HlsOutputOptions {
+  /** the stream's directory */
+  dir: string;
+  latencyMode: LatencyMode;
+  media: MediaSettings;
+  onSegment?: (segment: SegmentInfo) => void;
+  onError?: (error: PlayerStreamerError) => void;
+}
+
+export async function openHlsOutput(opts: HlsOutputOptions): Promise<Sink> {
+  const packager = await HlsPackager.open({ dir: opts.dir, ...streamPackaging(opts.latencyMode, opts.media) });
+  if (opts.onSegment) packager.on('segment', opts.onSegment);
+  if (opts.onError) packager.on('error', opts.onError);
+  let closing: Promise<void> | undefined;
+  return {
+    input: () => {
+      if (closing) return { write: () => undefined, end: async () => undefined };
+      const input = packager.input();
+      return {
+        write: (chunk) => void input.write(chunk),
+        end: async () => {
+          await input.end();
+        },
+      };
+    },
+    close: () => (closing ??= packager.finish().catch(() => undefined)),
+    onPlayable: (listener) => packager.once('segment', () => listener()),
+  };
+}
