@@ -211,7 +211,8 @@ describe('hostile frames', { timeout: PROPERTY_TIMEOUT_MS }, () => {
 
   test('the server\'s own listener no longer takes ingest: the running job\'s path is 404 there', async () => {
     const result = await rawHttp(server.url, { method: 'GET', target: ingestPath(), headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } });
-    expect(result.status).toBe(404);
+    expect(result.answer?.status).toBe(404);
+    expect(result.answer?.json).toMatchObject({ code: 20404 });
   });
 
   test('a hello too large is refused before the rest of it arrives', async () => {
