@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, type Browser, type LoggedPage } from './support/browser.js';
 import { callbackReceiver } from './support/callback-receiver.js';
 import { probe } from './support/hls.js';
-import { processesMatching } from './support/processes.js';
+import { composerProcessesOf } from './support/processes.js';
 import { api, eventually, startServer, type RunningServer, endRunningProcessors } from './support/server.js';
 import { videoToken } from './support/signaling.js';
 import { openSpeaker, waitForState } from './support/speakers.js';
@@ -202,7 +202,7 @@ describe('MediaProcessor recordings', () => {
     const firstAt = await pieceRecording(recording.sid, 1);
     await sleep(5_000);
 
-    const main = await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).find((p) => p.pgid === p.pid), 10_000);
+    const main = await eventually(async () => composerProcessesOf(processor.sid).find((p) => p.pgid === p.pid), 10_000);
     const killedAt = Date.now();
     process.kill(-main.pgid, 'SIGKILL');
     const secondAt = await pieceRecording(recording.sid, 2);
@@ -249,7 +249,7 @@ describe('MediaProcessor recordings', () => {
       await crashing.kill(); // SIGKILL: no graceful stop, no finalisation
       expect((await api(crashing, 'GET', '/healthz').catch(() => undefined))?.status).toBeUndefined();
       expect(readdirSync(dir)).toContain('piece-000001.mp4');
-      await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 15_000, 200);
+      await eventually(async () => composerProcessesOf(processor.sid).length === 0, 15_000, 200);
 
       restarted = await startServer({ dataDir: crashing.dataDir });
       const rec = (await api(restarted, 'GET', `/v1/MediaRecordings/${recording!.sid}`)).json;

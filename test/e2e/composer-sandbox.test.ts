@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readPlaylist, streamDir } from './support/hls.js';
-import { descendants, processesMatching } from './support/processes.js';
+import { descendants, processesMatching, composerProcessesOf } from './support/processes.js';
 import { confinement, namespacesOf, type Confinement } from './support/sandbox.js';
 import { cliPath, endRunningProcessors, eventually, newDataDir, startServer, type RunningServer } from './support/server.js';
 import { twilioClient } from './support/twilio-client.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** The confinement of every process of the Chromium whose profile is named for `sid`. */
 const chromiumOf = (sid: string): Confinement[] =>
-  processesMatching(`onair-composer-${sid}`)
+  composerProcessesOf(sid)
     .map(confinement)
     .filter((c): c is Confinement => c !== undefined);
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, type Browser, type LoggedPage } from './support/browser.js';
 import { callbackReceiver } from './support/callback-receiver.js';
 import { audioPackets, firstFrameRgb, meanLuma, probe, readPlaylist, standalone, streamDir, type Playlist } from './support/hls.js';
-import { mediaProcesses, processesMatching } from './support/processes.js';
+import { composerJobOf, composerProcessesOf, mediaProcesses } from './support/processes.js';
 import { api, eventually, startServer, type RunningServer, endRunningProcessors } from './support/server.js';
 import { videoToken } from './support/signaling.js';
 import { openSpeaker, waitForState } from './support/speakers.js';
@@ -63,16 +63,12 @@ async function waitForPlaylist(dir: string, pred: (p: Playlist) => boolean, time
 }
 
 /**
- * The server's Chromium and ffmpeg, less its idle standby: a Chromium launched for a
- * MediaProcessor SID that no processor has yet (GET answers 404) is waiting for the next one.
+ * The server's Chromium and ffmpeg, less its idle standby: a standby Chromium that no job
+ * has taken (its profile names no job) is waiting for the next one.
  */
 async function jobMediaProcesses() {
   const { chromium, ffmpeg } = mediaProcesses(server.proc.pid!);
-  const jobs = [];
-  for (const p of chromium) {
-    const sid = /onair-composer-(ZX[0-9a-f]{32})/.exec(p.cmdline)?.[1];
-    if (!sid || (await api(server, 'GET', `/v1/MediaProcessors/${sid}`)).status !== 404) jobs.push(p);
-  }
+  const jobs = chromium.filter((p) => !/onair-composer-standby-/.test(p.cmdline) || composerJobOf(p) !== undefined);
   return { chromium: jobs, ffmpeg };
 }
 
@@ -80,12 +76,12 @@ async function noMediaProcessesFor(processorSid: string) {
   const { chromium, ffmpeg } = await jobMediaProcesses();
   expect(chromium.map((p) => p.cmdline.slice(0, 120))).toEqual([]);
   expect(ffmpeg.map((p) => p.cmdline.slice(0, 120))).toEqual([]);
-  expect(processesMatching(`onair-composer-${processorSid}`)).toEqual([]);
+  expect(composerProcessesOf(processorSid)).toEqual([]);
 }
 
 /** The main process of the job's Chromium (leader of its process group). */
 function jobChromium(processorSid: string) {
-  return processesMatching(`onair-composer-${processorSid}`).find((p) => p.pgid === p.pid);
+  return composerProcessesOf(processorSid).find((p) => p.pgid === p.pid);
 }
 
 describe('MediaProcessor video-composer-v1', () => {
@@ -190,7 +186,7 @@ describe('MediaProcessor video-composer-v1', () => {
     expect(failed.ended_reason).toBe('error-streaming-media');
     expect((await waitForPlaylist(dir, (p) => p.ended, 10_000)).ended).toBe(true);
     expect(await fetchJson(`/v1/PlayerStreamers/${streamer.sid}`)).toMatchObject({ status: 'ended' });
-    await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
+    await eventually(async () => composerProcessesOf(processor.sid).length === 0, 7_000);
     await noMediaProcessesFor(processor.sid);
     const cb = await eventually(async () =>
       hooks.received.find((c) => c.params.MediaProcessorSid === processor.sid && c.params.StatusCallbackEvent === 'media-processor-failed'),
@@ -209,7 +205,7 @@ describe('MediaProcessor video-composer-v1', () => {
     }, 10_000);
     expect(ended).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api' });
     expect(await fetchJson(`/v1/PlayerStreamers/${streamer.sid}`)).toMatchObject({ status: 'ended', ended_reason: 'ended-via-api' });
-    await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
+    await eventually(async () => composerProcessesOf(processor.sid).length === 0, 7_000);
     await noMediaProcessesFor(processor.sid);
   }, 60_000);
 
@@ -263,7 +259,7 @@ describe('MediaProcessor video-composer-v1', () => {
       status: 'ended',
       ended_reason: 'stream-disconnected-by-source',
     });
-    await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 7_000);
+    await eventually(async () => composerProcessesOf(processor.sid).length === 0, 7_000);
     await noMediaProcessesFor(processor.sid);
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
 import { rawHttp } from './support/raw-answer.js';
+import { ingestBaseUrl } from './support/processes.js';
 import { eventually, newDataDir, startServer, type RunningServer } from './support/server.js';
 
 let server: RunningServer | undefined;
@@ -21,9 +22,13 @@ afterEach(async () => {
 
 const UPGRADE = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
 
-test('the URIError crash: an upgrade to /internal/ingest/%E0%A4%A is answered 400 and the server lives', async () => {
+test('the URIError crash: an upgrade to /internal/ingest/%E0%A4%A is answered 400 (on the ingest listener; 404 on the API\'s) and the server lives', async () => {
   server = await startServer();
-  const result = await rawHttp(server.url, { method: 'GET', target: '/internal/ingest/%E0%A4%A', headers: UPGRADE });
+  // the API's listener has no ingest path any more
+  const onApi = await rawHttp(server.url, { method: 'GET', target: '/internal/ingest/%E0%A4%A', headers: UPGRADE });
+  expect(onApi.answer!.status).toBe(404);
+  // the embedded worker's ingest listener decodes the path
+  const result = await rawHttp(ingestBaseUrl(server), { method: 'GET', target: '/internal/ingest/%E0%A4%A', headers: UPGRADE });
   expect(result.dropped).toBeUndefined();
   expect(result.answer!.status).toBe(400);
   expect(result.answer!.json).toMatchObject({ code: 20001, status: 400, more_info: 'https://www.twilio.com/docs/errors/20001' });

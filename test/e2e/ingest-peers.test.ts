@@ -1,14 +1,16 @@
 /**
- * The ingest endpoint accepts only this host (issue 14, point 4): a real `onair serve` bound
- * to 0.0.0.0 inside the test's private network namespace, reached from another address of
- * the test's own (a veth pair, subnet 11): its upgrade to /internal/ingest/… is refused with
- * 403 JSON before any handshake; from loopback the same path gets past that check (404: no
- * such job).
+ * The ingest endpoint accepts only this host (issue 14, point 4; issue 15 moved it to the
+ * media worker's own listener): a real `onair serve` bound to 0.0.0.0 inside the test's
+ * private network namespace, reached from another address of the test's own (a veth pair,
+ * subnet 11). The server's listener has no ingest path (404); the worker's ingest listener
+ * is bound to 127.0.0.1, so the other address cannot even connect; from loopback an upgrade
+ * there gets past the peer check (404: no such job).
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createVethPair, vethAvailability, vethRequired, type VethPair } from './support/veth.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { ingestBaseUrl } from './support/processes.js';
 
 const SUBNET = 11;
 const unavailable = vethAvailability();
@@ -20,7 +22,7 @@ function upgradeFrom(localAddress: string, host: string, port: number, path: str
     const socket = connect({ host, port, localAddress });
     let data = '';
     socket.on('data', (d) => (data += d.toString()));
-    socket.on('error', reject);
+    socket.on('error', (err) => reject(err));
     socket.on('close', () => {
       const [head = '', body = ''] = data.split('\r\n\r\n');
       let json: unknown;
@@ -53,15 +55,21 @@ describe.skipIf(unavailable !== undefined)(`ingest from another host${unavailabl
     veth?.remove();
   });
 
-  test('a peer on another address is refused with 403 JSON before the handshake', async () => {
+  test('a peer on another address finds no ingest on the server\'s listener, and cannot reach the ingest listener', async () => {
     const got = await upgradeFrom(veth.b, veth.a, port, '/internal/ingest/ZX00000000000000000000000000000000');
-    expect(got.status).toBe(403);
-    expect(got.json).toMatchObject({ code: 20403, status: 403, message: expect.stringMatching(/only accepts connections from this host/) });
+    expect(got.status).toBe(404);
+    const ingestPort = Number(new URL(ingestBaseUrl(server)).port);
+    const refused = await upgradeFrom(veth.b, veth.a, ingestPort, '/internal/ingest/ZX00000000000000000000000000000000').then(
+      () => undefined,
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    expect(refused).toBe('ECONNREFUSED');
   });
 
-  test('from loopback, the same request passes the peer check (and finds no such job)', async () => {
-    const got = await upgradeFrom('127.0.0.1', '127.0.0.1', port, '/internal/ingest/ZX00000000000000000000000000000000');
+  test('from loopback, the ingest listener takes the request past the peer check (and finds no such job)', async () => {
+    const ingestPort = Number(new URL(ingestBaseUrl(server)).port);
+    const got = await upgradeFrom('127.0.0.1', '127.0.0.1', ingestPort, '/internal/ingest/ZX00000000000000000000000000000000');
     expect(got.status).toBe(404);
-    expect(got.json).toMatchObject({ code: 20404 });
+    expect(got.json).toMatchObject({ code: 20404, message: 'No such ingest endpoint' });
   });
 });

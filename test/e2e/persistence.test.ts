@@ -3,7 +3,7 @@
  * resources, credentials and signing keys; overdue MaxDurations are enforced on restart.
  */
 import { describe, expect, test } from 'vitest';
-import { processesMatching } from './support/processes.js';
+import { composerProcessesOf } from './support/processes.js';
 import { api, eventually, newDataDir, startServer } from './support/server.js';
 import { twilioClient } from './support/twilio-client.js';
 
@@ -39,7 +39,7 @@ describe('restart on the same data dir', () => {
     const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
     await first.kill();
     // the job's Chromium and ffmpeg do not outlive the server that ran them
-    await eventually(async () => processesMatching(`onair-composer-${processor.sid}`).length === 0, 10_000);
+    await eventually(async () => composerProcessesOf(processor.sid).length === 0, 10_000);
 
     const second = await startServer({ dataDir });
     expect(second.creds).toEqual(first.creds);

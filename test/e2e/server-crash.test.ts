@@ -10,7 +10,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, newPage, pageLog, type Browser, type LoggedPage } from './support/browser.js';
 import { readPlaylist, streamDir } from './support/hls.js';
-import { allProcesses, mediaProcesses, processesMatching, type ProcInfo } from './support/processes.js';
+import { allProcesses, mediaProcesses, type ProcInfo, composerProcessesOf } from './support/processes.js';
 import { playbackGrant, viewerToken } from './support/playback.js';
 import { api, eventually, startServer, type RunningServer } from './support/server.js';
 import { videoToken } from './support/signaling.js';
@@ -79,7 +79,7 @@ async function waitForGone(page: LoggedPage, since: number): Promise<{ state: st
 function leftOver(before: ProcInfo[], processorSid: string): string[] {
   const alive = new Set(allProcesses().map((p) => `${p.pid} ${p.cmdline}`));
   const stale = before.filter((p) => alive.has(`${p.pid} ${p.cmdline}`));
-  const marked = processesMatching(`onair-composer-${processorSid}`);
+  const marked = composerProcessesOf(processorSid);
   return [...new Set([...stale, ...marked].map((p) => `${p.pid} ${p.comm} ${p.cmdline.slice(0, 100)}`))];
 }
 

@@ -7,7 +7,8 @@ import { composerPageUrl } from '@onair/composer';
 import { createServer, type Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { RoomServer } from '@onair/rooms';
-import { ComposerRunner } from './media/composer-runner.js';
+import { TypedEmitter } from '@onair/protocol';
+import { EmbeddedWorker } from './media/embedded-worker.js';
 import { finalizeRecording, resolveFfmpegPath } from '@onair/media-processor';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import type { Logger } from 'pino';
 import type { CallbackAllowList } from './callbacks/allow-list.js';
 import { StatusCallbackSender } from './callbacks/sender.js';
 import type { Credentials } from './config/credentials.js';
-import { TypedEmitter } from './events.js';
 import { createApp } from './http/app.js';
 import { restBudgets, type RestBudgets } from './http/rest-budgets.js';
 import { REST_BUDGET_DEFAULTS, type BudgetSettings } from './config/budgets-config.js';
@@ -87,7 +87,7 @@ export class OnairServer {
   private readonly ctx: ServiceContext;
   private readonly roomServer: RoomServer;
   private readonly lifecycle: RoomLifecycle;
-  private readonly composer: ComposerRunner;
+  private readonly worker: EmbeddedWorker;
   private readonly processors: MediaProcessorService;
   private readonly recordings: MediaRecordingService;
   private readonly playback: PlaybackService;
@@ -130,7 +130,7 @@ export class OnairServer {
     const streamers = new PlayerStreamerService(this.ctx);
     this.callbacks.events.on('refused', (reason) => metrics.callbacksRefused.inc({ reason }));
     this.callbacks.events.on('dropped', (reason) => metrics.callbacksDropped.inc({ reason }));
-    this.composer = new ComposerRunner({
+    this.worker = new EmbeddedWorker({
       metrics,
       dataDir: opts.dataDir,
       credentials: opts.credentials,
@@ -149,9 +149,6 @@ export class OnairServer {
       registry: metrics.registry,
       logger,
     }));
-    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, this.composer, () =>
-      diskFloor.admit('media-processor'),
-    ));
     const recordings = (this.recordings = new MediaRecordingService(this.ctx, {
       dataDir: opts.dataDir,
       finalize: (dir) => finalizeRecording({ ffmpegPath: resolveFfmpegPath(opts.ffmpegPath), dir }),
@@ -159,19 +156,17 @@ export class OnairServer {
       resolveRoom: async (nameOrSid) => roomSidIfSid(nameOrSid) ?? (await rooms.openForJoin(nameOrSid)).sid,
       onFinished: (status) => metrics.recordingsFinished.inc({ status }),
     }));
-    this.composer.bind({ processors, streamers, recordings });
+    const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, {
+      dispatcher: this.worker.dispatcher,
+      recordings,
+      admit: () => diskFloor.admit('media-processor'),
+    }));
     diskFloor.watch(
-      () => this.composer.recordingNow,
-      () => this.composer.endRecordings('disk-space-low'),
+      () => processors.recordingNow,
+      () => processors.endRecordings('disk-space-low'),
     );
-    this.events.on('mediaProcessorEnded', (p) => this.composer.stop(p.sid));
     // a streamer ended on its own stops being fed; its processor's other outputs go on
-    this.events.on('playerStreamerEnded', async (s) => {
-      if (s.endedReason === 'stream-disconnected-by-source') return; // its processor ended first
-      const running = await this.store.mediaProcessors.list({ filter: { status: 'started' }, order: 'asc', limit: -1 });
-      const feeder = running.find((p) => p.outputs.includes(s.sid));
-      if (feeder) await this.composer.outputEnded(feeder.sid, s.sid);
-    });
+    this.events.on('playerStreamerEnded', (s) => processors.outputEnded(s));
     this.grants = new PlaybackGrantService(this.ctx);
     this.maxDuration = new MaxDurationEnforcer(this.ctx, streamers, processors);
     const baseUrl = baseUrlResolver(opts.publicUrl);
@@ -222,7 +217,6 @@ export class OnairServer {
           // a foreign Host is refused (400) before any handler reads the request
           (req, socket) => !acceptUpgradeHost(this.hostPolicy, req, socket),
           (req, socket, head) => this.roomServer.handleUpgrade(req, socket, head),
-          (req, socket, head) => this.composer.manager.handleUpgrade(req, socket, head),
         ],
         logger,
       ),
@@ -241,8 +235,9 @@ export class OnairServer {
     await this.recordings.recover();
     // files of streams that ended longer ago than the retention go now, then periodically
     await this.playback.start();
-    // the composer's sandbox reported; Chromium profiles that crashed servers left are swept
-    await this.composer.start();
+    // the composer's sandbox reported; Chromium profiles that crashed servers left are swept;
+    // the embedded worker's ingest listener opens
+    await this.worker.start();
     const http = this.http!;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -252,12 +247,12 @@ export class OnairServer {
       });
     });
     this.hostPolicy.addBoundAddress((http.address() as AddressInfo).address);
-    // jobs do not outlive the process that ran them: a crash left these without media
-    await this.processors.endAllRunning('internal-service-error');
+    // jobs still running elsewhere are followed again; the others (a crash took them) end
+    await this.processors.reattachRunning();
     // their playlists were left live: ended now, so their viewers reach the end
     await this.playback.sealStalePlaylists();
     // Chromium kept ready for the next media processor (the page is served by this listener)
-    this.composer.manager.warm();
+    this.worker.warm();
     this.ready = true;
     return http.address() as AddressInfo;
   }
@@ -284,7 +279,9 @@ export class OnairServer {
       await this.processors.endAllRunning('internal-service-error').catch((err) =>
         this.opts.logger.error({ err }, 'ending media processors failed'),
       );
-      await this.composer.close();
+      await this.worker.close();
+      // what the jobs reported last is recorded (recordings finalised) before the store closes
+      await this.processors.settled();
       await this.roomServer.close();
       const http = this.http;
       if (http) {

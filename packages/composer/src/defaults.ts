@@ -3,29 +3,38 @@
  * leave out, the layout geometry, and the page's timings. Merged once at the edge
  * (`parseComposerConfig`, `computeLayout`, the page's wiring).
  */
-import type { ComposerVideoCodec } from '@onair/protocol';
+import { COMPOSER_DEFAULTS, COMPOSER_LIMITS, type ComposerVideoCodec } from '@onair/protocol';
 
-/** Values a ComposerConfig may omit (the job normally sends them all). */
+const [defaultWidth, defaultHeight] = COMPOSER_DEFAULTS.resolution.split('x').map(Number) as [number, number];
+
+/**
+ * Values a ComposerConfig may omit (the job always sends them all, from the settings the REST
+ * edge completed): the composer's own defaults are protocol's COMPOSER_DEFAULTS.
+ */
 export const configDefaults = {
-  width: 1280,
-  height: 720,
+  width: defaultWidth,
+  height: defaultHeight,
   frameRate: 30,
   videoCodec: 'h264' as ComposerVideoCodec,
   keyFrameIntervalMs: 2_000,
   timesliceMs: 250,
   /** bits per pixel per frame when `videoBitsPerSecond` is absent (≈ 2.8 Mb/s at 720p30) */
   bitsPerPixel: 0.1,
-  audioBitsPerSecond: 128_000,
-  hideParticipantIdentities: false,
-  backgroundColor: '#000000',
+  audioBitsPerSecond: COMPOSER_DEFAULTS.audioBitrateKbps * 1000,
+  hideParticipantIdentities: COMPOSER_DEFAULTS.hideParticipantIdentities,
+  backgroundColor: COMPOSER_DEFAULTS.backgroundColor,
 } as const;
 
-/** What a ComposerConfig may ask for. */
+/**
+ * What a ComposerConfig may ask for. The canvas's size limits are protocol's
+ * COMPOSER_LIMITS: the page re-checks the fragment it is given (anyone may load
+ * /composer/), against the same numbers the REST edge checked.
+ */
 export const configLimits = {
-  /** the long side of the canvas, px (1920x1080 either way round) */
-  maxLongSide: 1920,
-  maxShortSide: 1080,
-  minSide: 16,
+  /** the long side of the canvas, px (either way round) */
+  maxLongSide: COMPOSER_LIMITS.maxLongSide,
+  maxShortSide: COMPOSER_LIMITS.maxShortSide,
+  minSide: COMPOSER_LIMITS.minSide,
   minFrameRate: 1,
   maxFrameRate: 60,
   minKeyFrameIntervalMs: 100,

@@ -5,7 +5,8 @@
  * `kill()` takes its renderers and helpers with it. Errors and page messages it passes on
  * never carry the page's URL beyond its path: the fragment holds the job's secrets.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { sandboxedCommand, type ChromiumSandbox } from './chromium-sandbox.js';
 import { createProfile } from './composer-profiles.js';
@@ -59,6 +60,9 @@ export interface ChromiumOptions {
 }
 
 export type PageLog = (level: 'error' | 'warn' | 'info', text: string) => void;
+
+/** The file in a profile that names the job its Chromium serves (see `labelJob`). */
+export const JOB_LABEL_FILE = 'onair-job';
 
 export class Chromium {
   private pageLog: PageLog;
@@ -167,6 +171,15 @@ export class Chromium {
   /** Resolves when the browser process exits (or the connection to it is lost). */
   onExit(listener: () => void): void {
     this.browser.once('disconnected', listener);
+  }
+
+  /**
+   * Names the job this Chromium serves in its profile (`<profile>/onair-job`): a standby,
+   * launched for no job, gets the SID of the job that takes it, so operators and tests can
+   * tell which Chromium runs which processor.
+   */
+  async labelJob(jobId: string): Promise<void> {
+    await writeFile(join(this.profileDir, JOB_LABEL_FILE), `${jobId}\n`, { mode: 0o644 });
   }
 
   /** Kills the whole process group now and removes the profile. Idempotent. */

@@ -33,7 +33,6 @@ export interface MediaSettings {
   /** segment target of PlayerStreamers in `standard` latency mode, s (a multiple of segmentSeconds) */
   standardSegmentSeconds: number;
   frameRate: number;
-  audioKbps: number;
   /** libx264 preset when the recording must be re-encoded (VP8) */
   x264Preset: string;
 }
@@ -59,6 +58,5 @@ export const mediaDefaults: MediaSettings = {
   partSeconds: 0.2,
   standardSegmentSeconds: 2,
   frameRate: 30,
-  audioKbps: 128,
   x264Preset: 'veryfast',
 };

@@ -8,6 +8,7 @@ export type MediaProcessorErrorCode =
   | 'ERR_TOO_MANY_RESTARTS'
   | 'ERR_STREAMING'
   | 'ERR_CAPACITY'
+  | 'ERR_JOB_EXISTS'
   | 'ERR_STOPPED';
 
 export class MediaProcessorError extends Error {

@@ -1,13 +1,13 @@
-/** @onair/media-processor — one supervised Chromium + ffmpeg per MediaProcessor (Node). */
-export { JobManager, defaultMaxJobs, type JobManagerOptions, type JobSlot } from './job-manager.js';
-export {
-  ComposerJob,
-  type ComposerJobSpec,
-  type ComposerJobEvents,
-  type JobFailureReason,
-  type OutputPackager,
-  type RestartCause,
-} from './composer-job.js';
+/** @onair/media-processor — the media job pipeline (source → sinks), its hosts and dispatchers (Node). */
+export { JobHost, defaultMaxJobs, type JobHostOptions, type JobHostEvents } from './job-host.js';
+export { MediaJob } from './media-job.js';
+export type { IngestEndpoints, JobRunContext, MediaJobDeps, HostedJob } from './media-job-types.js';
+export type { Sink, SinkInput, SinkContext, OpenOutput, OpenRecording } from './sinks/sink.js';
+export { openHlsOutput, type HlsOutputOptions } from './sinks/hls-output.js';
+export { openRecordingOutput, type RecordingOutputOptions } from './sinks/recording-output.js';
+export { streamPackaging } from './sinks/stream-packaging.js';
+export { LocalDispatcher } from './dispatch/local-dispatcher.js';
+export { IngestListener } from './ingest-listener.js';
 export { MediaProcessorError, type MediaProcessorErrorCode } from './errors.js';
 export { jobTimingDefaults, mediaDefaults, type JobTimings, type MediaSettings } from './defaults.js';
 export { FRAGMENT_AIM_SHORT_US, ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
@@ -24,7 +24,7 @@ export {
   type SandboxUser,
 } from './chromium-sandbox.js';
 export { PROFILE_PREFIX } from './composer-profiles.js';
-export type { JobLogger } from './typed-events.js';
+export type { JobLogger } from './logger.js';
 export { RecordingSink, type RecordingTap } from './recording-sink.js';
 export {
   finalizeRecording,

@@ -26,4 +26,14 @@ describe('RestartBudget', () => {
     expect(b.take(1_000)).toBe(true);
     expect(b.used(1_000)).toBe(1);
   });
+
+  test('starts from the restarts an earlier worker spent, and hands on what it spent itself', () => {
+    const b = new RestartBudget(3, 300_000, [50_000, 10_000]);
+    expect(b.used(60_000)).toBe(2);
+    expect(b.take(60_000)).toBe(true);
+    expect(b.take(61_000)).toBe(false); // 3 of 3 spent in the window
+    expect(b.spent(61_000)).toEqual([10_000, 50_000, 60_000]);
+    expect(b.spent(350_000)).toEqual([60_000]); // the older two left the window
+    expect(b.take(360_000)).toBe(true);
+  });
 });

@@ -3,9 +3,9 @@
  * preloaded and waiting for its config, so a job that takes one skips Chromium's launch and
  * the page's load (seconds on a busy machine) and only sets the page's fragment.
  *
- * Each standby is launched for the id the next job will get (the MediaProcessor SID is
- * chosen here, before the processor exists), so its profile, and so its command line, names
- * the job it will serve (`onair-composer-<sid>-…`), like a Chromium launched for a job.
+ * A standby belongs to no job until one takes it: it is labelled with an id of its own
+ * (its profile, and so its command line, says `onair-composer-standby-…`), and the job that
+ * takes it runs in it under the job's SID. The processor's SID is never chosen here.
  *
  * A standby is never a job: it holds no admission slot. `room()` says whether one more
  * Chromium may start (the manager keeps jobs + reserved slots + standbys within its limit),
@@ -13,7 +13,7 @@
  * launches that fail are retried after a growing pause. `close()` kills them all.
  */
 import { Chromium } from './chromium.js';
-import type { JobLogger } from './typed-events.js';
+import type { JobLogger } from './logger.js';
 
 export interface StandbyPoolOptions {
   /** standbys kept ready (0: none) */
@@ -22,7 +22,7 @@ export interface StandbyPoolOptions {
   launch: (id: string) => Promise<Chromium>;
   /** the composer page without a fragment (`<server>/composer/`) */
   pageUrl: () => string;
-  /** the id (MediaProcessor SID) a job taking this standby will have */
+  /** a label for the next standby (its profile's name) */
   newId: () => string;
   /** ms the page may take to load */
   loadTimeoutMs: number;

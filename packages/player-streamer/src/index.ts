@@ -3,7 +3,7 @@
 // Also the playback origin (grant-gated sessions, playlists and segments) and stream retention.
 export { PlayerStreamerError, Mp4ParseError } from './errors.js';
 export type { PlayerStreamerErrorCode, Mp4ErrorCode, HlsErrorCode, OriginPushErrorCode, Mp4ErrorContext } from './errors.js';
-export type { EventMap, Listener, ListenerErrorHandler } from './typed-emitter.js';
+export type { ListenerErrorHandler } from '@onair/protocol';
 
 export { HlsPackager } from './hls/packager.js';
 export { PackagerInput } from './hls/input.js';

@@ -83,10 +83,10 @@ export type {
 } from './composer.js';
 export { PLAYBACK_PATH, PLAYBACK_PLAYLIST, LatencyModes, DEFAULT_LATENCY_MODE } from './playback.js';
 export type { PlaybackSessionResponse, PlaybackErrorBody, LatencyMode } from './playback.js';
-export { TypedEmitter } from './typed-emitter.js';
+export { TypedEmitter, listen } from './typed-emitter.js';
 export { takeTokens, refill, retryAfterSeconds, ruleOf } from './token-bucket.js';
 export type { TokenBucket, TokenBucketRule, TakeResult } from './token-bucket.js';
 export { KeyedBuckets } from './keyed-buckets.js';
-export type { EventCallbacks } from './typed-emitter.js';
+export type { EventCallbacks, ListenerErrorHandler } from './typed-emitter.js';
 export { COMPOSER_DEFAULTS, COMPOSER_LIMITS } from './media-job.js';
-export type { MediaJobSpec, MediaJobOutput, MediaJobEvents, JobFailureReason, RestartCause } from './media-job.js';
+export type { ComposerSettings, MediaJobSpec, MediaJobOutput, MediaJobEvents, JobFailureReason, RestartCause } from './media-job.js';

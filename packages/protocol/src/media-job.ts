@@ -54,6 +54,26 @@ export interface MediaJobSpec {
   createdAt: number;
 }
 
+/**
+ * A video-composer-v1 request as the REST edge parsed it (ExtensionContext and
+ * ExtensionEnvironment): complete, every default applied from COMPOSER_DEFAULTS, every limit
+ * of COMPOSER_LIMITS checked. Everything after the edge reads this, never the raw JSON.
+ */
+export interface ComposerSettings {
+  /** room SID or unique name */
+  room: string;
+  /** PlayerStreamer SIDs (VJ…), without repeats */
+  outputs: string[];
+  identity: string;
+  width: number;
+  height: number;
+  audioKbps: number;
+  hideParticipantIdentities: boolean;
+  backgroundColor: string;
+  /** ExtensionContext.recordings asked for one */
+  recording: { containerFormat: 'mp4' } | undefined;
+}
+
 export type JobFailureReason = 'error-loading-extension' | 'error-streaming-media' | 'internal-service-error';
 /** what was restarted: a part of the job, or the whole job on another worker */
 export type RestartCause = 'chromium' | 'ffmpeg' | 'ingest' | 'worker';

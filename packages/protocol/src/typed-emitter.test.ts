@@ -75,4 +75,34 @@ describe('TypedEmitter', () => {
   test('rejects a non-function listener', () => {
     expect(() => new Demo().on(DemoEvent.Ping, 'nope' as never)).toThrow(TypeError);
   });
+
+  test('reports a throwing listener and a rejected async listener to onListenerError, with the event name', async () => {
+    const reported: [string, string][] = [];
+    const demo = new TypedEmitter<DemoCallbacks>((event, error) => reported.push([event, (error as Error).message]));
+    const after = vi.fn();
+    demo.on('ping', () => {
+      throw new Error('sync');
+    });
+    demo.on('ping', async () => {
+      await Promise.resolve();
+      throw new Error('async');
+    });
+    demo.on('ping', after);
+    expect(() => demo.emit('ping')).not.toThrow();
+    expect(after).toHaveBeenCalledOnce();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reported).toEqual([
+      ['ping', 'sync'],
+      ['ping', 'async'],
+    ]);
+  });
+
+  test('without a handler, a rejected async listener goes to console.error (no unhandled rejection)', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const demo = new Demo();
+    demo.on(DemoEvent.Ping, () => Promise.reject(new Error('later')));
+    demo.emit(DemoEvent.Ping);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(error).toHaveBeenCalledOnce();
+  });
 });

@@ -1,7 +1,17 @@
 /** A map from event name to listener signature (a type alias, not an interface). */
 export type EventCallbacks = { [event: string]: (...args: never[]) => void };
 
-type AnyListener = (...args: unknown[]) => void;
+type AnyListener = (...args: unknown[]) => unknown;
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+/** Where a listener's exception, or the rejection of an async listener's promise, is reported. */
+export type ListenerErrorHandler = (event: string, error: unknown) => void;
+
+const reportToConsole: ListenerErrorHandler = (event, error) => {
+  console.error(`[onair] a "${event}" listener threw`, error);
+};
 
 interface Entry {
   readonly listener: AnyListener;
@@ -9,14 +19,20 @@ interface Entry {
 }
 
 /**
- * A small typed event emitter for the browser SDKs (no Node `events`), shared by
- * `@onair/room-client` and `@onair/player`.
+ * The one typed event emitter of onair (no Node `events`: it runs in browsers too), used by
+ * the browser SDKs, the server's services, the packagers and the media jobs.
  *
- * A listener that throws is reported with `console.error` and never stops the other
- * listeners nor the code that emitted the event.
+ * A listener that throws, or an async listener whose promise rejects, is reported to
+ * `onListenerError` (default: `console.error`) and never stops the other listeners nor the
+ * code that emitted the event. An `error` event without listeners is not thrown either.
  */
 export class TypedEmitter<Events extends EventCallbacks> {
   readonly #listeners = new Map<keyof Events, Entry[]>();
+  readonly #onListenerError: ListenerErrorHandler;
+
+  constructor(onListenerError: ListenerErrorHandler = reportToConsole) {
+    this.#onListenerError = onListenerError;
+  }
 
   on<E extends keyof Events>(event: E, listener: Events[E]): this {
     return this.#add(event, listener, false);
@@ -60,12 +76,21 @@ export class TypedEmitter<Events extends EventCallbacks> {
     for (const entry of [...entries]) {
       if (entry.once) this.off(event, entry.listener as unknown as Events[E]);
       try {
-        entry.listener.apply(this, args);
+        const result = entry.listener.apply(this, args);
+        if (isThenable(result)) Promise.resolve(result).catch((error: unknown) => this.#report(event, error));
       } catch (error) {
-        console.error(`[onair] a "${String(event)}" listener threw`, error);
+        this.#report(event, error);
       }
     }
     return true;
+  }
+
+  #report(event: keyof Events, error: unknown): void {
+    try {
+      this.#onListenerError(String(event), error);
+    } catch {
+      // reporting must not throw into the emitter either
+    }
   }
 
   #add(event: keyof Events, listener: Events[keyof Events], once: boolean): this {
@@ -75,4 +100,14 @@ export class TypedEmitter<Events extends EventCallbacks> {
     this.#listeners.set(event, entries);
     return this;
   }
+}
+
+/** Adds `listener` to `emitter` and returns the function that removes it again. */
+export function listen<Events extends EventCallbacks, E extends keyof Events>(
+  emitter: TypedEmitter<Events>,
+  event: E,
+  listener: Events[E],
+): () => void {
+  emitter.on(event, listener);
+  return () => emitter.off(event, listener);
 }

@@ -1,5 +1,5 @@
 /** The process tree under a pid, read from /proc (Linux): for orphan and crash checks. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export interface ProcInfo {
   pid: number;
@@ -56,4 +56,67 @@ export function mediaProcesses(serverPid: number): { chromium: ProcInfo[]; ffmpe
     chromium: tree.filter((p) => p.cmdline.includes('onair-composer-')),
     ffmpeg: tree.filter((p) => /ffmpeg/.test(p.comm) || /\/ffmpeg\b/.test(p.cmdline.split(' ')[0] ?? '')),
   };
+}
+
+/** TCP ports a process listens on (IPv4 and IPv6), from its socket fds and /proc/net/tcp{,6}. */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT, st 0A is LISTEN, inode is the tenth column
+      if (cols[3] === '0A' && inodes.has(cols[9] ?? '')) ports.add(parseInt(cols[1]!.split(':')[1]!, 16));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * The embedded media worker's ingest listener (127.0.0.1, its own port): the one port the
+ * server listens on besides its own.
+ */
+export function ingestBaseUrl(server: { proc: { pid?: number | undefined }; url: string }): string {
+  const own = Number(new URL(server.url).port);
+  const others = listeningPorts(server.proc.pid!).filter((p) => p !== own);
+  if (others.length !== 1) throw new Error(`expected one listener besides ${own}, found ${JSON.stringify(others)}`);
+  return `http://127.0.0.1:${others[0]}`;
+}
+
+/**
+ * The processes of the composer Chromium that runs `sid`'s job: launched for it (its profile
+ * is named for the SID), or a standby it took (its profile's `onair-job` file names the SID).
+ */
+export function composerProcessesOf(sid: string): ProcInfo[] {
+  return allProcesses().filter((p) => {
+    if (!p.cmdline.includes('onair-composer-')) return false;
+    if (p.cmdline.includes(`onair-composer-${sid}`)) return true;
+    return composerJobOf(p) === sid;
+  });
+}
+
+/** The SID of the job a composer Chromium process serves, when a standby was taken by one. */
+export function composerJobOf(p: ProcInfo): string | undefined {
+  const profile = /--user-data-dir=(\S+)/.exec(p.cmdline)?.[1];
+  if (!profile) return undefined;
+  try {
+    return readFileSync(`${profile}/onair-job`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { DiskFloor } from './disk-floor.js';
 
 const MB = 1_000_000;

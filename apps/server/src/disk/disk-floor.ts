@@ -11,7 +11,7 @@ import { statfs as fsStatfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { ErrorCode } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../services/api-error.js';
 
 /** What `fs.statfs` gives that matters here. */
 export interface DiskStats {

@@ -11,7 +11,7 @@ import { participantsRouter } from '../rest/participants.js';
 import { playerStreamersRouter } from '../rest/player-streamers.js';
 import { roomsRouter } from '../rest/rooms.js';
 import type { Metrics } from '../metrics.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { basicAuth } from './auth.js';
 import { demoApi } from './demo-api.js';
 import { demoWatch } from './demo-watch.js';

@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Credentials } from '../config/credentials.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 

@@ -23,7 +23,7 @@ import express, { type Request, type RequestHandler, type Router } from 'express
 import type { Credentials } from '../config/credentials.js';
 import type { Metrics } from '../metrics.js';
 import type { RestContext } from '../rest/context.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { demoRest, type DemoRest } from './demo-rest.js';
 import { toRoomView, toProcessorView, toStreamerView, type RestProcessor, type RestRoom, type RestStreamer } from './demo-views.js';
 

@@ -8,7 +8,7 @@ import { ErrorCode } from '@onair/protocol';
 import type { Request } from 'express';
 import type { Credentials } from '../config/credentials.js';
 import type { RestContext } from '../rest/context.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { loopbackFetch } from './loopback-fetch.js';
 
 export type RestParams = Record<string, string | number | undefined>;

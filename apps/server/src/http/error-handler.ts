@@ -1,7 +1,7 @@
 /** The one place where thrown errors become HTTP responses (Twilio error JSON). */
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 
 interface HttpishError {
   type?: string;

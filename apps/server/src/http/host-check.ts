@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { refuseOnSocket } from '@onair/protocol';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 import type { HostPolicy } from './host-policy.js';
 
 const refusal = () => ApiError.invalidParameter('The Host header does not name this server');

@@ -7,7 +7,7 @@
  */
 import { ErrorCode } from '@onair/protocol';
 import type { Request, RequestHandler } from 'express';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 
 /** The origin of a URL string, or undefined when it is not one (`null`, garbage). */
 function originOf(url: string): string | undefined {

@@ -6,7 +6,7 @@
 import { Limits, ListOrders, type ListOrder, type PageMeta } from '@onair/protocol';
 import { z } from 'zod';
 import type { Cursor, ListQuery } from '../store/repository.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { param } from './params.js';
 
 export const pagingShape = {

@@ -3,7 +3,7 @@
  * arrays) with zod. Every failure becomes a 400 with a message naming the parameter.
  */
 import { z } from 'zod';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 
 type Raw = Record<string, unknown>;
 

@@ -14,7 +14,7 @@
 import type { RequestHandler, Response } from 'express';
 import { ErrorCode, KeyedBuckets, retryAfterSeconds, ruleOf, type TokenBucketRule } from '@onair/protocol';
 import type { RestBudgetSettings } from '../config/budgets-config.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { parseBasicAuth } from './auth.js';
 
 export const AUTH_FAILURES: TokenBucketRule = { ratePerSecond: 1, burst: 100 };

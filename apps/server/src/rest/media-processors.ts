@@ -6,6 +6,7 @@ import { parseParams, param } from '../http/params.js';
 import type { RestContext } from './context.js';
 import { sendList } from './list.js';
 import { methodNotAllowed } from './method-not-allowed.js';
+import { parseComposerRequest } from './composer-context.js';
 import { mediaProcessorJson } from './serializers.js';
 
 const createShape = {
@@ -25,6 +26,7 @@ export function mediaProcessorsRouter(ctx: RestContext): Router {
     .post(async (req, res) => {
       const p = parseParams(createShape, req.body);
       const processor = await ctx.processors.create({
+        settings: parseComposerRequest(p.Extension, p.ExtensionContext, p.ExtensionEnvironment),
         extension: p.Extension,
         extensionContext: p.ExtensionContext,
         extensionEnvironment: p.ExtensionEnvironment,

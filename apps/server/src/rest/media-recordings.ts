@@ -4,7 +4,7 @@
  */
 import { Router, type NextFunction, type Response } from 'express';
 import { ErrorCode, MediaRecordingStatuses } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { orderShape, pagingShape } from '../http/paging.js';
 import { parseParams, param } from '../http/params.js';
 import type { RestContext } from './context.js';

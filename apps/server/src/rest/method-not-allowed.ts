@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../services/api-error.js';
 
 /** The last handler of a known route: any other method gets 405 with Twilio error JSON. */
 export const methodNotAllowed: RequestHandler = (req, _res, next) => {

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { LatencyModes, Limits, PlayerStreamerStatuses, StatusCallbackMethods } from '@onair/protocol';
 import { parseAllowedOrigins, TokenError } from '@onair/tokens';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../services/api-error.js';
 import { orderShape, pagingShape } from '../http/paging.js';
 import { parseParams, param } from '../http/params.js';
 import type { RestContext } from './context.js';

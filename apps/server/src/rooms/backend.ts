@@ -3,7 +3,7 @@ import { ErrorCode } from '@onair/protocol';
 import { RoomsError, type RoomRef, type RoomsBackend } from '@onair/rooms';
 import { TokenError, verifyAccessToken } from '@onair/tokens';
 import type { Credentials } from '../config/credentials.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../services/api-error.js';
 import type { ServiceContext } from '../services/context.js';
 import type { ParticipantService } from '../services/participants.js';
 import type { RoomService } from '../services/rooms.js';

@@ -3,6 +3,7 @@
  * never joined within UnusedRoomTimeout, or 24 h after creation. Timers are rebuilt at start
  * for every in-progress room (nobody is connected after a restart).
  */
+import { listen } from '@onair/protocol';
 import type { ServiceContext } from '../services/context.js';
 import { disconnectAllIn, type RoomService } from '../services/rooms.js';
 import type { Room } from '../store/records.js';
@@ -29,8 +30,8 @@ export class RoomLifecycle {
 
   async start(): Promise<void> {
     this.unsubscribe.push(
-      this.ctx.events.on('roomCreated', (room) => this.track(room, false)),
-      this.ctx.events.on('roomEnded', (room) => this.forget(room.sid)),
+      listen(this.ctx.events, 'roomCreated', (room) => this.track(room, false)),
+      listen(this.ctx.events, 'roomEnded', (room) => this.forget(room.sid)),
     );
     const live = await this.ctx.store.rooms.list({ filter: { status: 'in-progress' }, order: 'asc', limit: -1 });
     for (const room of live) {

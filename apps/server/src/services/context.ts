@@ -1,8 +1,8 @@
 /** What every service shares: the store, the account, callbacks, events and a clock. */
+import type { TypedEmitter } from '@onair/protocol';
 import type { Logger } from 'pino';
 import type { StatusCallback } from '../callbacks/sender.js';
 import { callbackTimestamp } from '../callbacks/timestamp.js';
-import type { TypedEmitter } from '../events.js';
 import type {
   Callbackable,
   MediaProcessor,
@@ -14,13 +14,13 @@ import type { Store } from '../store/repository.js';
 
 /** State changes a user cares about; later subsystems (signaling, media) subscribe here. */
 export type ServerEvents = {
-  roomCreated: [Room];
-  roomEnded: [Room];
-  participantDisconnected: [Participant];
-  playerStreamerCreated: [PlayerStreamer];
-  playerStreamerEnded: [PlayerStreamer];
-  mediaProcessorCreated: [MediaProcessor];
-  mediaProcessorEnded: [MediaProcessor];
+  roomCreated: (room: Room) => void;
+  roomEnded: (room: Room) => void;
+  participantDisconnected: (participant: Participant) => void;
+  playerStreamerCreated: (streamer: PlayerStreamer) => void;
+  playerStreamerEnded: (streamer: PlayerStreamer) => void;
+  mediaProcessorCreated: (processor: MediaProcessor) => void;
+  mediaProcessorEnded: (processor: MediaProcessor) => void;
 };
 
 export interface ServiceContext {

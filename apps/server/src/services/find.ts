@@ -1,6 +1,6 @@
 /** Looks a record up by SID, answering 404 (20404) for malformed and unknown SIDs alike. */
 import { isSid, type SidPrefix } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
 
 export async function findBySid<T>(
   prefix: SidPrefix,

@@ -3,6 +3,7 @@
  * runs out, with `max-duration-exceeded`. Deadlines survive restarts: on start, every
  * active resource is scheduled again, and overdue ones end at once.
  */
+import { listen } from '@onair/protocol';
 import type { MediaProcessor, PlayerStreamer } from '../store/records.js';
 import type { ServiceContext } from './context.js';
 import type { MediaProcessorService } from './media-processors.js';
@@ -24,10 +25,10 @@ export class MaxDurationEnforcer {
   async start(): Promise<void> {
     const { events, store } = this.ctx;
     this.unsubscribe.push(
-      events.on('playerStreamerCreated', (s) => this.scheduleStreamer(s)),
-      events.on('playerStreamerEnded', (s) => this.cancel(s.sid)),
-      events.on('mediaProcessorCreated', (p) => this.scheduleProcessor(p)),
-      events.on('mediaProcessorEnded', (p) => this.cancel(p.sid)),
+      listen(events, 'playerStreamerCreated', (s) => this.scheduleStreamer(s)),
+      listen(events, 'playerStreamerEnded', (s) => this.cancel(s.sid)),
+      listen(events, 'mediaProcessorCreated', (p) => this.scheduleProcessor(p)),
+      listen(events, 'mediaProcessorEnded', (p) => this.cancel(p.sid)),
     );
     for (const status of ['created', 'started'] as const) {
       for (const s of await store.playerStreamers.list({ filter: { status }, order: 'asc', limit: -1 })) {

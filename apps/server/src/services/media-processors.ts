@@ -1,28 +1,31 @@
-/** MediaProcessors: started → ended | failed, changed only through these methods. */
+/**
+ * MediaProcessors: started → ended | failed, changed only through these methods. Each
+ * processor's media runs as a job admitted through a JobDispatcher (ProcessorJobs); the
+ * service follows the job's events: a first segment starts its streamer, a failure fails the
+ * processor, a closed recording is finalised. Ending a processor stops its job.
+ */
 import {
   Limits,
-  MediaExtensions,
+  type ComposerSettings,
   SidPrefix,
   createSid,
   type MediaProcessorEndedReason,
   type StatusCallbackMethod,
 } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
-import type { MediaProcessor } from '../store/records.js';
+import type { JobDispatcher, JobHandle } from '@onair/media-processor';
+import { ApiError } from './api-error.js';
+import type { MediaProcessor, PlayerStreamer } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
 import { findBySid } from './find.js';
-import {
-  check,
-  composerContextSchema,
-  composerEnvironmentSchema,
-  type ComposerContext,
-  type ComposerEnvironment,
-} from './extension-context.js';
+import type { MediaRecordingService } from './media-recordings.js';
 import { isActiveStreamer, type PlayerStreamerService } from './player-streamers.js';
+import { ProcessorJobs, type JobReactions } from './processor-jobs.js';
 
 export interface CreateMediaProcessorInput {
+  /** ExtensionContext and ExtensionEnvironment as the REST edge parsed them, defaults applied */
+  settings: ComposerSettings;
   extension: string;
-  /** the raw JSON string, kept verbatim for the resource */
+  /** the raw JSON strings, kept verbatim for the resource */
   extensionContext: string;
   extensionEnvironment?: string;
   statusCallback?: string;
@@ -33,48 +36,37 @@ export interface CreateMediaProcessorInput {
 const invalid = (parameter: string, message: string) =>
   ApiError.invalidParameter(`Invalid parameter ${parameter}: ${message}`, { parameter });
 
-function parseJson(parameter: string, raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch (err) {
-    throw invalid(parameter, `must be valid JSON (${(err as Error).message})`);
-  }
-}
-
-/** Runs a processor's media (the composer job); absent, processors record state only. */
-export interface MediaRunner {
-  /** Reserves capacity, or throws an ApiError (429 when full, 503 when media tools are missing). */
-  reserve(): {
-    /** the SID the processor must get (absent: a new one) */
-    readonly sid?: string;
-    start(processor: MediaProcessor, context: ComposerContext, env: ComposerEnvironment): Promise<void>;
-    release(): void;
-  };
+export interface MediaProcessorDeps {
+  /** where processors' media jobs run; absent, processors record state only */
+  dispatcher?: JobDispatcher;
+  /** the MediaRecordings of processors that record (ExtensionContext.recordings) */
+  recordings?: MediaRecordingService;
+  /** admission before any capacity is taken: throws an ApiError to refuse (the free-disk floor) */
+  admit?: () => Promise<void>;
 }
 
 export class MediaProcessorService {
+  private readonly jobs: ProcessorJobs | undefined;
+  private readonly reactions: JobReactions;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly streamers: PlayerStreamerService,
-    private readonly media?: MediaRunner,
-    /** admission before any capacity is taken: throws an ApiError to refuse (the free-disk floor) */
-    private readonly admit?: () => Promise<void>,
-  ) {}
+    private readonly deps: MediaProcessorDeps = {},
+  ) {
+    this.jobs = deps.dispatcher ? new ProcessorJobs(deps.dispatcher, ctx.logger) : undefined;
+    this.reactions = {
+      outputStarted: async (streamerSid) => this.streamers.start(await this.streamers.find(streamerSid)),
+      failed: async (processorSid, reason) => this.fail(await this.find(processorSid), reason),
+      recordingClosed: async (recordingSid, endedReason) => this.deps.recordings?.finalize(recordingSid, endedReason ?? undefined),
+    };
+  }
 
   async create(input: CreateMediaProcessorInput): Promise<MediaProcessor> {
-    if (!(MediaExtensions as readonly string[]).includes(input.extension)) {
-      throw invalid('Extension', `'${input.extension.slice(0, 64)}' is not available; use one of: ${MediaExtensions.join(', ')}`);
-    }
-    const context = check(composerContextSchema, parseJson('ExtensionContext', input.extensionContext));
-    if (!context.ok) throw invalid('ExtensionContext', context.message);
-    let environment: ComposerEnvironment = {};
-    if (input.extensionEnvironment !== undefined) {
-      const env = check(composerEnvironmentSchema, parseJson('ExtensionEnvironment', input.extensionEnvironment));
-      if (!env.ok) throw invalid('ExtensionEnvironment', env.message);
-      environment = env.value;
-    }
-    const outputs = [...new Set(context.value.outputs)];
+    const { settings } = input;
+    const outputs = settings.outputs;
     const busy = await this.activeOutputs();
+    const fed: PlayerStreamer[] = [];
     for (const sid of outputs) {
       const streamer = await this.ctx.store.playerStreamers.get(sid);
       if (!streamer) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} does not exist`);
@@ -83,13 +75,30 @@ export class MediaProcessorService {
       }
       const owner = busy.get(sid);
       if (owner) throw invalid('ExtensionContext', `outputs: PlayerStreamer ${sid} is already fed by MediaProcessor ${owner}`);
+      fed.push(streamer);
     }
-    await this.admit?.();
+    await this.deps.admit?.();
     const now = this.ctx.clock();
-    // capacity first: a slot may come with a Chromium already launched for the processor's SID
-    const slot = this.media?.reserve();
+    const sid = createSid(SidPrefix.MediaProcessor);
+    const recordingSid = settings.recording && this.deps.recordings ? createSid(SidPrefix.MediaRecording) : undefined;
+    // capacity first: a refused job leaves no trace
+    const job = await this.jobs?.admit({
+      processorSid: sid,
+      room: settings.room,
+      identity: settings.identity,
+      width: settings.width,
+      height: settings.height,
+      audioKbps: settings.audioKbps,
+      hideParticipantIdentities: settings.hideParticipantIdentities,
+      backgroundColor: settings.backgroundColor,
+      outputs: fed.map((s) => ({ streamerSid: s.sid, latencyMode: s.latencyMode })),
+      ...(recordingSid && settings.recording ? { recording: { mediaRecordingSid: recordingSid, containerFormat: settings.recording.containerFormat } } : {}),
+      createdAt: now,
+    });
+    let stored!: () => void;
+    if (job) this.jobs?.follow(job, this.reactions, new Promise<void>((resolve) => (stored = resolve)), { recording: Boolean(recordingSid) });
     const processor: MediaProcessor = {
-      sid: slot?.sid ?? createSid(SidPrefix.MediaProcessor),
+      sid,
       accountSid: this.ctx.accountSid,
       dateCreated: now,
       dateUpdated: now,
@@ -97,7 +106,7 @@ export class MediaProcessorService {
       extensionContext: input.extensionContext,
       extensionEnvironment: input.extensionEnvironment ?? null,
       outputs,
-      roomName: context.value.room.name,
+      roomName: settings.room,
       status: 'started',
       endedReason: null,
       statusCallback: input.statusCallback ?? null,
@@ -107,20 +116,21 @@ export class MediaProcessorService {
     try {
       await this.ctx.store.mediaProcessors.insert(processor);
     } catch (err) {
-      slot?.release();
+      stored?.(); // what the job reports now finds no processor, and is logged
+      this.jobs?.stop(sid);
       throw err;
     }
-    this.ctx.logger.info({ mediaProcessorSid: processor.sid, outputs }, 'media processor created');
+    this.ctx.logger.info({ mediaProcessorSid: processor.sid, outputs, workerId: job?.workerId }, 'media processor created');
     this.ctx.events.emit('mediaProcessorCreated', processor);
     this.notify(processor, 'media-processor-started');
-    if (slot) {
-      try {
-        await slot.start(processor, context.value, environment);
-      } catch (err) {
-        this.ctx.logger.error({ err, mediaProcessorSid: processor.sid }, 'media processor could not start');
-        return this.fail(processor, 'internal-service-error');
-      }
+    try {
+      if (recordingSid) await this.deps.recordings?.create(processor, settings, recordingSid);
+    } catch (err) {
+      this.ctx.logger.error({ err, mediaProcessorSid: processor.sid }, 'media processor could not start its recording');
+      stored?.();
+      return this.fail(processor, 'internal-service-error');
     }
+    stored?.();
     return processor;
   }
 
@@ -162,6 +172,7 @@ export class MediaProcessorService {
     if (!done) throw ApiError.notFound(`/v1/MediaProcessors/${processor.sid}`);
     const { updated, streamers, changed } = done;
     if (!changed) return updated; // another call ended it first
+    this.jobs?.stop(updated.sid);
     this.ctx.logger.info({ mediaProcessorSid: updated.sid, status, endedReason: reason }, 'media processor finished');
     this.ctx.events.emit('mediaProcessorEnded', updated);
     this.notify(updated, event);
@@ -173,6 +184,51 @@ export class MediaProcessorService {
   async endAllRunning(reason: MediaProcessorEndedReason): Promise<void> {
     const running = await this.ctx.store.mediaProcessors.list({ filter: { status: 'started' }, order: 'asc', limit: -1 });
     for (const p of running) await this.end(p, reason);
+  }
+
+  /**
+   * At start: follows again the jobs of processors a previous run left started, where they
+   * still run (on workers that outlived it); the others end with internal-service-error.
+   */
+  async reattachRunning(): Promise<void> {
+    const running = await this.ctx.store.mediaProcessors.list({ filter: { status: 'started' }, order: 'asc', limit: -1 });
+    for (const p of running) {
+      const handle: JobHandle | undefined = await this.jobs?.attach(p.sid);
+      if (!handle) {
+        await this.end(p, 'internal-service-error');
+        continue;
+      }
+      const recording = await this.ctx.store.mediaRecordings.list({ filter: { status: 'processing' }, order: 'asc', limit: -1 });
+      this.jobs?.follow(handle, this.reactions, Promise.resolve(), { recording: recording.some((r) => r.processorSid === p.sid) });
+      this.ctx.logger.info({ mediaProcessorSid: p.sid, workerId: handle.workerId }, 'media processor followed again after a restart');
+    }
+  }
+
+  /**
+   * A streamer ended on its own (via the API or its MaxDuration): its playlist is finalised;
+   * a processor left with no live output ends too (ended-via-api: its outputs were ended).
+   */
+  async outputEnded(streamer: PlayerStreamer): Promise<void> {
+    if (streamer.endedReason === 'stream-disconnected-by-source') return; // its processor ended first
+    const feeder = (await this.activeOutputs()).get(streamer.sid);
+    if (!feeder) return;
+    const live = await this.jobs?.endOutput(feeder, streamer.sid);
+    if (live === 0) await this.end(await this.find(feeder), 'ended-via-api');
+  }
+
+  /** Whether a processor's recording is being written now (the disk floor watches then). */
+  get recordingNow(): boolean {
+    return this.jobs?.recordingNow ?? false;
+  }
+
+  /** Ends every recording being written (the disk is low); the streams go on. Resolves with how many ended. */
+  endRecordings(reason: 'disk-space-low'): Promise<number> {
+    return this.jobs?.endRecordings(reason) ?? Promise.resolve(0);
+  }
+
+  /** Resolves once what the jobs reported is recorded (streamers started, recordings finalised). */
+  async settled(): Promise<void> {
+    await this.jobs?.settled();
   }
 
   /** PlayerStreamer SID → the running processor that feeds it. */

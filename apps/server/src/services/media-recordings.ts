@@ -13,19 +13,14 @@
  * MediaSize and MediaUri) and `media-recording-failed`, numbered with the processor's events.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ErrorCode, SidPrefix, createSid, isSid } from '@onair/protocol';
+import { ErrorCode, SidPrefix, createSid, isSid, type ComposerSettings } from '@onair/protocol';
 import type { FinalizedRecording } from '@onair/media-processor';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
+import { recordingDir } from '../data-paths.js';
 import type { MediaProcessor, MediaRecording } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
-import type { ComposerContext } from './extension-context.js';
 import { findBySid } from './find.js';
 
-export const DEFAULT_RECORDING_RESOLUTION = '1280x720';
-
-/** Where a recording's files are. `sid` must be a checked KV SID. */
-export const recordingDir = (dataDir: string, sid: string) => join(dataDir, 'recordings', sid);
 
 export interface MediaRecordingServiceOptions {
   dataDir: string;
@@ -55,19 +50,19 @@ export class MediaRecordingService {
   }
 
   /** The row of a processor that starts recording (status processing). */
-  async create(processor: MediaProcessor, context: ComposerContext): Promise<MediaRecording> {
-    const sourceSid = await this.opts.resolveRoom(context.room.name);
+  async create(processor: MediaProcessor, settings: ComposerSettings, sid = createSid(SidPrefix.MediaRecording)): Promise<MediaRecording> {
+    const sourceSid = await this.opts.resolveRoom(settings.room);
     const now = this.ctx.clock();
     const rec: MediaRecording = {
-      sid: createSid(SidPrefix.MediaRecording),
+      sid,
       accountSid: this.ctx.accountSid,
       dateCreated: now,
       dateUpdated: now,
       processorSid: processor.sid,
       sourceSid,
       status: 'processing',
-      format: context.recordings?.[0]?.containerFormat ?? 'mp4',
-      resolution: context.resolution ?? DEFAULT_RECORDING_RESOLUTION,
+      format: settings.recording?.containerFormat ?? 'mp4',
+      resolution: `${settings.width}x${settings.height}`,
       duration: null,
       mediaSize: null,
       statusCallback: processor.statusCallback,

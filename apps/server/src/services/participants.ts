@@ -1,6 +1,6 @@
 /** Participants: lookup within a room and disconnection. */
 import { SidPrefix, createSid } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
 import type { Participant, Room } from '../store/records.js';
 import { notify, type ServiceContext } from './context.js';
 import { roomParams } from './rooms.js';

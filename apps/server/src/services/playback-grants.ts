@@ -2,7 +2,7 @@
 import { ErrorCode, Limits, type PlaybackGrantPayload } from '@onair/protocol';
 import type { JWK } from 'jose';
 import { generateSigningKey, signPlaybackGrantJwt, type SigningKey } from '@onair/tokens';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
 import type { PlaybackGrant, PlayerStreamer } from '../store/records.js';
 import type { ServiceContext } from './context.js';
 import { isActiveStreamer } from './player-streamers.js';

@@ -8,7 +8,7 @@ import {
   type PlayerStreamerEndedReason,
   type StatusCallbackMethod,
 } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
 import type { PlayerStreamer } from '../store/records.js';
 import type { StoreTx } from '../store/repository.js';
 import { notify, type ServiceContext } from './context.js';

@@ -8,7 +8,7 @@ import {
   type StatusCallbackMethod,
   type VideoCodec,
 } from '@onair/protocol';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from './api-error.js';
 import type { Participant, Room } from '../store/records.js';
 import { StoreConflictError, type StoreTx } from '../store/repository.js';
 import { notify, type ServiceContext } from './context.js';

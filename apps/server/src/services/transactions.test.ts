@@ -4,7 +4,8 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import { TypedEmitter } from '../events.js';
+import { TypedEmitter } from '@onair/protocol';
+import { parseComposerRequest } from '../rest/composer-context.js';
 import type { Store, StoreTx, TableTx } from '../store/repository.js';
 import { SqliteStore } from '../store/sqlite/store.js';
 import type { ServerEvents, ServiceContext } from './context.js';
@@ -106,9 +107,11 @@ describe('one state change, one transaction', () => {
     const ok = services(sqlite);
     const [s1, s2] = [await ok.streamers.create({}), await ok.streamers.create({})];
     await ok.streamers.start(s1);
+    const extensionContext = JSON.stringify({ room: { name: 'show' }, outputs: [s1.sid, s2.sid] });
     const processor = await ok.processors.create({
+      settings: parseComposerRequest('video-composer-v1', extensionContext),
       extension: 'video-composer-v1',
-      extensionContext: JSON.stringify({ room: { name: 'show' }, outputs: [s1.sid, s2.sid] }),
+      extensionContext,
     });
 
     const broken = services(failingStore(sqlite, 'playerStreamers', 2)); // the second streamer's write fails

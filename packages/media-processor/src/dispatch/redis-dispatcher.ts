@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MediaJobSpec } from '@onair/protocol';
 import { MediaProcessorError } from '../errors.js';
-import type { JobLogger } from '../typed-events.js';
+import type { JobLogger } from '../logger.js';
 import { ControlClient } from '../queue/control.js';
 import { EventReader } from '../queue/event-reader.js';
 import { freeSlots, readWorkers } from '../queue/heartbeat.js';

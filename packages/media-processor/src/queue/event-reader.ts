@@ -5,7 +5,7 @@
  * (at most one batch again, when the API died between delivering it and storing the position).
  */
 import type { Redis } from 'ioredis';
-import type { JobLogger } from '../typed-events.js';
+import type { JobLogger } from '../logger.js';
 import { decodeEvent, type JobEvent } from './wire.js';
 
 export interface EventReaderOptions {

@@ -15,7 +15,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobTimingDefaults } from '../defaults.js';
 import type { RunJob } from '../dispatch/types.js';
-import type { JobLogger } from '../typed-events.js';
+import type { JobLogger } from '../logger.js';
 import { serveControl } from './control.js';
 import { Heartbeat } from './heartbeat.js';
 import { closeRedis, connectRedis } from './redis.js';

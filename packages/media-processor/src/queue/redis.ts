@@ -1,6 +1,6 @@
 /** Redis connections of the queue side (ours; BullMQ makes its own from the same URL). */
 import { Redis } from 'ioredis';
-import type { JobLogger } from '../typed-events.js';
+import type { JobLogger } from '../logger.js';
 
 /**
  * A connection that waits through Redis outages instead of failing commands (events and

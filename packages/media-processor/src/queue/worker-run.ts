@@ -8,7 +8,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobFailureReason, MediaJobEvents, MediaJobSpec } from '@onair/protocol';
 import { RestartBudget } from '../restart-budget.js';
-import type { JobLogger } from '../typed-events.js';
+import type { JobLogger } from '../logger.js';
 import type { RunJob, RunningJob } from '../dispatch/types.js';
 import type { QueueKeys, QueueSettings } from './settings.js';
 import { encodeEvent, JOB_FIELDS, STREAM_EVENTS, type ProgressMessage, type QueuedJob, type StreamEventName } from './wire.js';

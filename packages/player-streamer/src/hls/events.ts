@@ -51,24 +51,24 @@ export interface InputSummary {
 
 export type HlsPackagerEvents = {
   /** Low-Latency HLS: a part is on disk and listed in the playlist on disk. */
-  part: [info: PartInfo];
+  part: (info: PartInfo) => void;
   /** A segment is on disk and listed in the playlist on disk (so it can be played now). */
-  segment: [info: SegmentInfo];
+  segment: (info: SegmentInfo) => void;
   /**
    * Something to log and fix while packaging goes on: `ERR_HLS_SEGMENT_TOO_LONG` (keyframes
    * further apart than TARGETDURATION allows), `ERR_HLS_NO_KEYFRAME` (an input began without
    * a keyframe; fragments dropped until one came), `ERR_HLS_PART_TOO_LONG` (a part outlasts
    * PART-TARGET).
    */
-  warning: [warning: PlayerStreamerError];
+  warning: (warning: PlayerStreamerError) => void;
   /**
    * An input failed (`Mp4ParseError`, codes `ERR_MP4_*`): that input accepts nothing more,
    * the segments before the error are kept, and the packager takes a new input. Or the
    * packager failed (`ERR_HLS_IO`): it stops for good.
    */
-  error: [error: PlayerStreamerError];
+  error: (error: PlayerStreamerError) => void;
   /** EXT-X-ENDLIST is on disk. */
-  finish: [];
+  finish: () => void;
 };
 
 export type PackagerState = 'live' | 'finished' | 'failed';

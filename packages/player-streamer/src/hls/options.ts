@@ -1,6 +1,6 @@
 /** Options of `HlsPackager`, their defaults (one object) and their validation (once, at open). */
 import { PlayerStreamerError } from '../errors.js';
-import type { ListenerErrorHandler } from '../typed-emitter.js';
+import type { ListenerErrorHandler } from '@onair/protocol';
 import type { PackagerStore } from './store.js';
 
 export interface HlsPackagerOptions {

@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import { PlayerStreamerError } from '../errors.js';
-import { TypedEmitter } from '../typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 import type { HlsPackagerEvents, PackagerState, PartInfo, SegmentInfo } from './events.js';
 import { HlsDirectory, PLAYLIST_FILE, initFileName, segmentFileName } from './files.js';
 import { PackagerInput, type InputHost, type InputPart } from './input.js';

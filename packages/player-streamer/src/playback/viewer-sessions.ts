@@ -8,13 +8,13 @@
  * idle timeout, and a lapsed session never comes back.
  */
 import type { SessionClaims } from './session-token.js';
-import { TypedEmitter } from '../typed-emitter.js';
+import { TypedEmitter } from '@onair/protocol';
 
 export type ViewerSessionsEvents = {
   /** The number of live sessions of an active streamer changed. */
-  viewers: [streamerSid: string, count: number];
+  viewers: (streamerSid: string, count: number) => void;
   /** An ended streamer is no longer counted (drop its metrics). */
-  streamerForgotten: [streamerSid: string];
+  streamerForgotten: (streamerSid: string) => void;
 };
 
 export interface ViewerSessionsOptions {

@@ -1,4 +1,4 @@
-import { mediaDefaults } from '@onair/media-processor';
+import { mediaDefaults } from '../defaults.js';
 import { describe, expect, test } from 'vitest';
 import { streamPackaging } from './stream-packaging.js';
 

@@ -7,10 +7,9 @@
  * - `standard`: plain HLS with `standardSegmentSeconds` segments (several keyframe
  *   intervals), for players and CDNs that do not know LL-HLS.
  */
-import type { MediaSettings } from '@onair/media-processor';
+import type { LatencyMode } from '@onair/protocol';
 import type { HlsPackagerOptions } from '@onair/player-streamer';
-
-export type LatencyMode = 'low' | 'standard';
+import type { MediaSettings } from '../defaults.js';
 
 export function streamPackaging(mode: LatencyMode, media: MediaSettings): Omit<HlsPackagerOptions, 'dir'> {
   const windowSegments = media.windowSegments;

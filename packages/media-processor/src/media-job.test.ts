@@ -9,7 +9,7 @@ import { afterEach, beforeAll, expect, test } from 'vitest';
 import { resolveChromePath } from './binaries.js';
 import { chooseSandbox, probeSandboxHost } from './chromium-sandbox.js';
 import { Chromium } from './chromium.js';
-import { ComposerJob } from './composer-job.js';
+import { MediaJob } from './media-job.js';
 import { jobTimingDefaults, mediaDefaults } from './defaults.js';
 import { IngestServer } from './ingest-server.js';
 
@@ -60,25 +60,29 @@ test('a composer job whose page does not load logs and reports why, without its 
   const tokens: string[] = [];
   const lines: string[] = [];
   const log = (level: string) => (obj: object, msg: string) => lines.push(`${level} ${msg} ${JSON.stringify(obj)}`);
-  const job = new ComposerJob(
+  const job = new MediaJob(
     {
-      id: 'ZXredactjob',
+      processorSid: 'ZXredactjob',
       room: 'r',
       identity: 'video-composer-v1',
       outputs: [],
       width: 320,
       height: 240,
-      videoCodec: 'h264',
       hideParticipantIdentities: false,
       backgroundColor: '#000000',
       audioKbps: 64,
+      createdAt: Date.now(),
     },
     {
       chromePath: resolveChromePath(),
       sandbox,
       ffmpegPath: '/nonexistent/ffmpeg',
-      ingest,
-      localUrl: () => NOWHERE,
+      ingest: { register: (id, secret, accept) => ({ url: 'ws://127.0.0.1:9' + ingest.register(id, secret, accept).path, unregister: () => undefined }) },
+      pageBaseUrl: () => NOWHERE,
+      videoCodec: 'h264',
+      workerId: 'test',
+      openOutput: () => Promise.reject(new Error('no outputs here')),
+      openRecording: () => Promise.reject(new Error('no recording here')),
       mintToken: async () => {
         const token = `eyJ${randomBytes(24).toString('base64url')}`;
         tokens.push(token);
@@ -93,7 +97,7 @@ test('a composer job whose page does not load logs and reports why, without its 
     await job.stop();
     ingest.close();
   });
-  const failed = new Promise<[string, string]>((resolve) => job.once('failed', (reason, message) => resolve([reason, message])));
+  const failed = new Promise<[string, string]>((resolve) => job.events.once('failed', (reason, message) => resolve([reason, message])));
   job.start();
   const [reason, message] = await failed;
   await job.stop();

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingSink } from '@onair/media-processor';
+import { RecordingSink } from '../recording-sink.js';
 import { afterEach, expect, test } from 'vitest';
 import { StoppableRecording } from './stoppable-recording.js';
 

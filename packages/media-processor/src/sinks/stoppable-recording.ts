@@ -4,7 +4,7 @@
  * far is on disk and can be finalised, and ignores whatever the job writes afterwards (a
  * restart of the job's ffmpeg gets an input that drops its bytes).
  */
-import type { RecordingTap } from '@onair/media-processor';
+import type { RecordingTap } from '../recording-sink.js';
 
 type Input = ReturnType<RecordingTap['input']>;
 

@@ -1,32 +1,41 @@
 /**
- * One supervised video-composer-v1 job: headless Chromium on the composer page, which
- * records the composed room and streams it over the ingest WebSocket; one ffmpeg per ingest
- * connection turning that into fragmented MP4; and one HLS packager per output.
+ * One media job, built from a MediaJobSpec: a source (headless Chromium on the
+ * video-composer-v1 page, which records the composed room and streams it over the ingest
+ * WebSocket to this worker's loopback listener; one ffmpeg per ingest connection turning that
+ * into fragmented MP4) and sinks (one HLS packager per output, the MP4 recording).
  *
  * Faults: when Chromium dies, or ffmpeg dies, or the page stays without an ingest
  * connection, the job restarts what is missing, at most `maxRestarts` times within
- * `restartWindowMs`; every new recording continues the playlists after an
- * EXT-X-DISCONTINUITY. Past that budget, or when the page produces no media in time, the job
- * fails with a reason. `stop()` ends everything within a few seconds and finalises the
- * playlists (EXT-X-ENDLIST); so does a failure.
+ * `restartWindowMs` (counting the restarts an earlier worker spent, for a job handed over);
+ * every new recording continues the sinks after a discontinuity. Past that budget, or when
+ * the page produces no media in time, the job fails with a reason. `stop()` ends everything
+ * within a few seconds and closes the sinks (EXT-X-ENDLIST, recording final); so does a
+ * failure. Its state changes only through its own methods; it reports through `events`.
  */
 import { randomBytes } from 'node:crypto';
-import { IngestCloseCode, type ComposerConfig, type ComposerVideoCodec } from '@onair/protocol';
+import {
+  IngestCloseCode,
+  TypedEmitter,
+  type JobFailureReason,
+  type MediaJobEvents,
+  type MediaJobSpec,
+  type RestartCause,
+} from '@onair/protocol';
 import { Chromium } from './chromium.js';
 import type { Standby } from './standby-pool.js';
 import { FfmpegRun } from './ffmpeg-process.js';
-import { ffmpegArgs, videoBitrate } from './ffmpeg-args.js';
+import { ffmpegArgs } from './ffmpeg-args.js';
+import { composerPageConfig } from './composer-page-config.js';
 import type { IngestSession, IngestSocket } from './ingest-server.js';
+import type { JobRunContext, MediaJobDeps, HostedJob } from './media-job-types.js';
 import { redact } from './redact.js';
 import { RestartBudget } from './restart-budget.js';
-import { TypedEvents } from './typed-events.js';
-import type { ComposerJobDeps, ComposerJobEvents, ComposerJobSpec, JobFailureReason, RestartCause } from './composer-job-types.js';
-
-export type { ComposerJobDeps, ComposerJobEvents, ComposerJobSpec, JobFailureReason, OutputPackager, RestartCause } from './composer-job-types.js';
+import type { Sink } from './sinks/sink.js';
 
 type Phase = 'idle' | 'running' | 'stopping' | 'closed';
 
-export class ComposerJob extends TypedEvents<ComposerJobEvents> {
+export class MediaJob implements HostedJob {
+  readonly events: TypedEmitter<MediaJobEvents>;
   private phase: Phase = 'idle';
   private chromium: Chromium | undefined;
   /** used by the first launch only; restarts launch a fresh Chromium */
@@ -38,37 +47,43 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   private readonly secrets = new Set<string>([this.secret]);
   private readonly budget: RestartBudget;
   private readonly unregister: () => void;
-  private readonly ingestPath: string;
+  private readonly ingestUrl: string;
   private mediaTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private gotMedia = false;
-  private readonly started = new Set<string>();
-  /** outputs ended on their own (their streamer was ended): finalised, fed no more */
-  private readonly endedOutputs = new Set<string>();
+  /** live outputs' sinks, by streamer SID (an output ended on its own leaves) */
+  private readonly outputs = new Map<string, Sink>();
+  private recording: { sid: string; sink: Sink } | undefined;
   private closing: Promise<void> | undefined;
-  readonly codecInUse: { value: ComposerVideoCodec | undefined } = { value: undefined };
+  private readonly ctx: JobRunContext;
 
   constructor(
-    readonly spec: ComposerJobSpec,
-    private readonly deps: ComposerJobDeps,
+    readonly spec: MediaJobSpec,
+    private readonly deps: MediaJobDeps,
+    ctx: JobRunContext = {},
+    onListenerError?: (event: string, err: unknown) => void,
   ) {
-    super();
+    this.events = new TypedEmitter<MediaJobEvents>(
+      onListenerError ?? ((event, err) => deps.logger.error({ err, event, mediaProcessorSid: spec.processorSid }, 'a media job listener failed')),
+    );
+    this.ctx = ctx;
     this.standby = deps.standby;
-    this.budget = new RestartBudget(deps.timings.maxRestarts, deps.timings.restartWindowMs);
-    const reg = deps.ingest.register(spec.id, this.secret, (socket) => this.accept(socket));
+    this.budget = new RestartBudget(deps.timings.maxRestarts, deps.timings.restartWindowMs, ctx.previousRestarts);
+    const reg = deps.ingest.register(spec.processorSid, this.secret, (socket) => this.accept(socket));
     this.unregister = reg.unregister;
-    this.ingestPath = reg.path;
-    for (const out of spec.outputs) {
-      out.packager.onSegment(() => {
-        if (this.started.has(out.sid)) return;
-        this.started.add(out.sid);
-        this.emit('firstSegment', out.sid);
-      });
-    }
+    this.ingestUrl = reg.url;
+  }
+
+  get sid(): string {
+    return this.spec.processorSid;
   }
 
   get running(): boolean {
     return this.phase === 'running';
+  }
+
+  get restartsUsed(): number[] {
+    return this.budget.spent(Date.now());
   }
 
   /** Process ids of Chromium and ffmpeg while they run (for supervision and tests). */
@@ -76,31 +91,81 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     return { chromium: this.chromium?.pid, ffmpeg: this.current?.ffmpeg.pid };
   }
 
-  /** Launches Chromium on the composer page. Failures become a `failed` event. */
+  /**
+   * Opens the sinks, then launches Chromium on the composer page. Failures become a `failed`
+   * event (then `closed`): a sink that cannot be opened is internal-service-error.
+   */
   start(): void {
     if (this.phase !== 'idle') return;
     this.phase = 'running';
-    this.log('info', {}, 'composer job starting');
-    this.armMediaTimer();
-    void this.launch();
+    this.log('info', { outputs: this.spec.outputs.length, recording: Boolean(this.spec.recording) }, 'composer job starting');
+    this.events.emit('assigned', this.deps.workerId);
+    void this.openSinks().then(
+      () => {
+        if (this.phase !== 'running') return;
+        this.armMediaTimer();
+        void this.launch();
+      },
+      (err: unknown) => void this.fail('internal-service-error', `could not open the job's outputs: ${(err as Error).message}`),
+    );
   }
 
-  /** Ends Chromium and ffmpeg and finalises the playlists. Idempotent. */
-  stop(): Promise<void> {
-    return this.shutdown();
+  private async openSinks(): Promise<void> {
+    const { spec, deps } = this;
+    const ctx = { processorSid: spec.processorSid, resume: this.ctx.resume ?? false };
+    const opened = await Promise.allSettled([
+      ...spec.outputs.map(async (o) => {
+        const sink = await deps.openOutput(o, ctx);
+        this.outputs.set(o.streamerSid, sink);
+        sink.onPlayable?.(() => this.events.emit('outputStarted', o.streamerSid));
+      }),
+      (async () => {
+        if (!spec.recording) return;
+        const sink = await deps.openRecording(spec.recording, ctx);
+        this.recording = { sid: spec.recording.mediaRecordingSid, sink };
+      })(),
+    ]);
+    const failure = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  /**
+   * Ends Chromium and ffmpeg and finalises the playlists. Idempotent. With `handover` the
+   * sinks are detached instead (another worker resumes them): no EXT-X-ENDLIST, no
+   * `recordingClosed`.
+   */
+  stop(opts: { handover?: boolean } = {}): Promise<void> {
+    return this.shutdown(opts.handover ?? false);
   }
 
   /**
    * Finalises one output (its playlist gets EXT-X-ENDLIST) while the job goes on for the
    * others. Resolves with how many outputs are still live.
    */
-  async endOutput(outputSid: string): Promise<number> {
-    const output = this.spec.outputs.find((o) => o.sid === outputSid);
-    if (output && !this.endedOutputs.has(outputSid)) {
-      this.endedOutputs.add(outputSid);
-      await output.packager.finish().catch(() => undefined);
+  async endOutput(streamerSid: string): Promise<number> {
+    const sink = this.outputs.get(streamerSid);
+    if (sink) {
+      this.outputs.delete(streamerSid);
+      await sink.close().catch(() => undefined);
     }
-    return this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).length;
+    return this.outputs.size;
+  }
+
+  /**
+   * Ends the recording now (the disk is low): what it recorded so far is final, the stream
+   * goes on. `recordingClosed` follows with the reason. No-op without a recording.
+   */
+  async endRecording(reason: 'disk-space-low'): Promise<void> {
+    await this.closeRecording(reason);
+  }
+
+  private async closeRecording(reason: 'disk-space-low' | null): Promise<void> {
+    const recording = this.recording;
+    if (!recording) return;
+    this.recording = undefined;
+    await recording.sink.close().catch((err: unknown) => this.log('error', { err }, 'the recording could not be closed'));
+    if (reason) this.log('warn', { mediaRecordingSid: recording.sid, reason }, 'media recording ended before its media processor');
+    this.events.emit('recordingClosed', recording.sid, reason);
   }
 
   /** Kills the job's Chromium (tests and fault drills: it restarts like any crash). */
@@ -119,6 +184,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     const preloaded = standby ? await standby.chromium : undefined;
     if (preloaded) {
       preloaded.setPageLog(onPageLog);
+      await preloaded.labelJob(this.spec.processorSid).catch(() => undefined);
       await preloaded.resize(this.spec.width, this.spec.height).catch(() => undefined);
     }
     let chromium: Chromium;
@@ -126,7 +192,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
       chromium = preloaded ?? await Chromium.launch({
         executablePath: this.deps.chromePath,
         sandbox: this.deps.sandbox,
-        label: this.spec.id,
+        label: this.spec.processorSid,
         launchTimeoutMs: this.deps.timings.launchTimeoutMs,
         width: this.spec.width,
         height: this.spec.height,
@@ -159,27 +225,16 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   }
 
   private async pageUrl(): Promise<string> {
-    const base = this.deps.localUrl();
+    const base = this.deps.pageBaseUrl();
     const { spec, deps } = this;
     const token = await deps.mintToken(spec.identity, spec.room);
     this.secrets.add(token);
-    const config: ComposerConfig = {
-      token,
-      room: spec.room,
-      serverUrl: base,
-      ingestUrl: base.replace(/^http/, 'ws') + this.ingestPath,
-      ingestSecret: this.secret,
-      width: spec.width,
-      height: spec.height,
-      frameRate: deps.media.frameRate,
-      videoCodec: spec.videoCodec,
-      keyFrameIntervalMs: deps.media.segmentSeconds * 1000,
-      timesliceMs: deps.media.timesliceMs,
-      videoBitsPerSecond: videoBitrate(spec.width, spec.height, deps.media.frameRate),
-      audioBitsPerSecond: spec.audioKbps * 1000,
-      hideParticipantIdentities: spec.hideParticipantIdentities,
-      backgroundColor: spec.backgroundColor,
-    };
+    const config = composerPageConfig(
+      spec,
+      { token, serverUrl: base, ingestUrl: this.ingestUrl, ingestSecret: this.secret },
+      deps.media,
+      deps.videoCodec,
+    );
     return `${base}/composer/#${encodeURIComponent(JSON.stringify(config))}`;
   }
 
@@ -199,9 +254,8 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
       previous.ffmpeg.end();
     }
     const { hello } = socket;
-    this.codecInUse.value = hello.videoCodec;
-    const inputs = this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.input());
-    if (this.spec.recording) inputs.push(this.spec.recording.input());
+    const inputs = [...this.outputs.values()].map((sink) => sink.input());
+    if (this.recording) inputs.push(this.recording.sink.input());
     const ffmpeg = new FfmpegRun({
       path: this.deps.ffmpegPath,
       args: ffmpegArgs({
@@ -251,7 +305,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
           });
         }
       },
-      status: (status) => this.emit('progress', status),
+      status: (status) => this.events.emit('progress', status),
       closed: (code) => {
         ffmpeg.end(); // ffmpeg flushes what it has, then its exit ends the inputs
         if (this.current !== entry) return;
@@ -283,7 +337,7 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     }
     const used = this.budget.used(Date.now());
     this.log('warn', { cause, detail, restarts: used, maxRestarts: this.budget.max }, 'composer job restarting');
-    this.emit('restarted', cause, used, this.budget.max, detail);
+    this.events.emit('restarted', cause, used, this.budget.max, detail);
     if (cause === 'ffmpeg') return; // the 4010 close makes the page start a new recording
     const old = this.chromium;
     this.chromium = undefined;
@@ -307,11 +361,11 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
     if (this.phase !== 'running') return;
     const message = this.redact(raw);
     this.log('error', { reason, detail: message }, 'composer job failed');
-    this.emit('failed', reason, message);
+    this.events.emit('failed', reason, message);
     await this.shutdown();
   }
 
-  private shutdown(): Promise<void> {
+  private shutdown(handover = false): Promise<void> {
     this.closing ??= (async () => {
       this.phase = 'stopping';
       clearTimeout(this.mediaTimer);
@@ -331,15 +385,21 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
           }
           // EXT-X-ENDLIST right after the last segment, not after Chromium has gone: players
           // reloading in between would see the end only as ENDLIST appended on its own
-          await Promise.all(
-            this.spec.outputs.filter((o) => !this.endedOutputs.has(o.sid)).map((o) => o.packager.finish().catch(() => undefined)),
-          );
+          const outputs = [...this.outputs.values()];
+          this.outputs.clear();
+          if (handover) {
+            const recording = this.recording?.sink;
+            this.recording = undefined;
+            await Promise.all([...outputs, ...(recording ? [recording] : [])].map((sink) => sink.detach().catch(() => undefined)));
+          } else {
+            await Promise.all([...outputs.map((sink) => sink.close().catch(() => undefined)), this.closeRecording(null)]);
+          }
         })(),
         chromium?.kill(),
       ]);
       this.phase = 'closed';
       this.log('info', {}, 'composer job closed');
-      this.emit('closed');
+      this.events.emit('closed');
     })();
     return this.closing;
   }
@@ -350,6 +410,6 @@ export class ComposerJob extends TypedEvents<ComposerJobEvents> {
   }
 
   private log(level: 'debug' | 'info' | 'warn' | 'error', obj: object, msg: string): void {
-    this.deps.logger[level]({ mediaProcessorSid: this.spec.id, ...obj }, msg);
+    this.deps.logger[level]({ mediaProcessorSid: this.spec.processorSid, ...obj }, msg);
   }
 }
