@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { CredentialsError, resolveCredentials } from './config/credentials.js';
 import { ConfigError, SERVE_USAGE, readServeConfig } from './config/serve-config.js';
+import { WORKER_USAGE, readWorkerConfig } from './config/worker-config.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
 import { installLastResortHandlers } from './last-resort.js';
@@ -21,6 +22,7 @@ Usage: onair <command> [options]
 
 Commands:
   serve     run the server (onair serve --help for options)
+  worker    run media jobs that a server queues on Redis (onair worker --help)
   rooms     create, list, get, end rooms (onair rooms --help)
   streams   start, list, stop streams (onair streams --help)
   grants    create viewer access tokens (onair grants --help)
@@ -62,6 +64,8 @@ async function serve(args: string[]): Promise<number> {
     callbackAllow: config.callbackAllow,
     budgets: config.budgets,
     minFreeDiskBytes: config.minFreeDiskBytes,
+    redisUrl: config.redis?.url,
+    embeddedWorker: config.worker,
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -84,6 +88,35 @@ async function serve(args: string[]): Promise<number> {
   return -1; // keep running
 }
 
+async function worker(args: string[]): Promise<number> {
+  const config = readWorkerConfig(args, process.env);
+  if (!config) {
+    process.stdout.write(WORKER_USAGE + '\n');
+    return 0;
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = createLogger(config.logLevel);
+  installLastResortHandlers(process, logger);
+  const { runWorker } = await import('./worker/run-worker.js');
+  const running = await runWorker(config, logger, process.stdout);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, workerId: running.id }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return -1; // keep running
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const group = OPERATOR_GROUPS.find((g) => g.name === command);
@@ -91,6 +124,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'worker':
+      return worker(rest);
     case undefined:
     case 'help':
     case '--help':

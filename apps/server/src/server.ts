@@ -9,6 +9,11 @@ import { networkInterfaces } from 'node:os';
 import { RoomServer } from '@onair/rooms';
 import { TypedEmitter } from '@onair/protocol';
 import { EmbeddedWorker } from './media/embedded-worker.js';
+import { MediaPlane } from './media/media-plane.js';
+import { registerMediaMetrics } from './media/media-metrics.js';
+import { createOriginIngest } from '@onair/player-streamer';
+import { checkCredentials, parseBasicAuth } from './http/auth.js';
+import { recordingDir, streamDir } from './data-paths.js';
 import { finalizeRecording, resolveFfmpegPath } from '@onair/media-processor';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -73,6 +78,10 @@ export interface OnairServerOptions {
   budgets?: Partial<BudgetSettings>;
   /** free bytes the data dir's disk keeps (ONAIR_MIN_FREE_DISK); 0 or absent: no floor */
   minFreeDiskBytes?: number;
+  /** queue media jobs on this Redis for workers (ONAIR_REDIS_URL); absent: every job runs in this process */
+  redisUrl?: string | undefined;
+  /** run media jobs in this process too (default true; false needs redisUrl: `--no-worker`) */
+  embeddedWorker?: boolean | undefined;
 }
 
 export class OnairServer {
@@ -87,7 +96,7 @@ export class OnairServer {
   private readonly ctx: ServiceContext;
   private readonly roomServer: RoomServer;
   private readonly lifecycle: RoomLifecycle;
-  private readonly worker: EmbeddedWorker;
+  private readonly media: MediaPlane;
   private readonly processors: MediaProcessorService;
   private readonly recordings: MediaRecordingService;
   private readonly playback: PlaybackService;
@@ -130,7 +139,7 @@ export class OnairServer {
     const streamers = new PlayerStreamerService(this.ctx);
     this.callbacks.events.on('refused', (reason) => metrics.callbacksRefused.inc({ reason }));
     this.callbacks.events.on('dropped', (reason) => metrics.callbacksDropped.inc({ reason }));
-    this.worker = new EmbeddedWorker({
+    const embedded = opts.embeddedWorker === false ? undefined : new EmbeddedWorker({
       metrics,
       dataDir: opts.dataDir,
       credentials: opts.credentials,
@@ -143,6 +152,7 @@ export class OnairServer {
       sandbox: opts.chromiumSandbox,
       localUrl: () => this.localUrl(),
     });
+    this.media = new MediaPlane({ redisUrl: opts.redisUrl, embedded, logger });
     const diskFloor = (this.diskFloor = new DiskFloor({
       dir: opts.dataDir,
       minFreeBytes: opts.minFreeDiskBytes ?? 0,
@@ -157,10 +167,11 @@ export class OnairServer {
       onFinished: (status) => metrics.recordingsFinished.inc({ status }),
     }));
     const processors = (this.processors = new MediaProcessorService(this.ctx, streamers, {
-      dispatcher: this.worker.dispatcher,
+      dispatcher: this.media.dispatcher,
       recordings,
       admit: () => diskFloor.admit('media-processor'),
     }));
+    registerMediaMetrics(metrics.registry, { dispatcher: this.media.dispatcher, processorWorkers: () => processors.workers() });
     diskFloor.watch(
       () => processors.recordingNow,
       () => processors.endRecordings('disk-space-low'),
@@ -206,6 +217,17 @@ export class OnairServer {
       demoDir: opts.demoDir,
       composerDir: fileURLToPath(composerPageUrl),
       hostPolicy: this.hostPolicy,
+      // workers elsewhere push what they package here (media plane on Redis only)
+      originIngest: opts.redisUrl
+        ? createOriginIngest({
+            streamDir: (sid) => streamDir(opts.dataDir, sid),
+            recordingDir: (sid) => recordingDir(opts.dataDir, sid),
+            authorize: (req) => {
+              const given = parseBasicAuth(req.headers.authorization);
+              return given !== undefined && checkCredentials(opts.credentials, given.user, given.pass);
+            },
+          })
+        : undefined,
       exposed: !isLoopbackBind(opts.host),
       publicUrl: opts.publicUrl,
     });
@@ -237,7 +259,7 @@ export class OnairServer {
     await this.playback.start();
     // the composer's sandbox reported; Chromium profiles that crashed servers left are swept;
     // the embedded worker's ingest listener opens
-    await this.worker.start();
+    await this.media.prepare();
     const http = this.http!;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -247,12 +269,13 @@ export class OnairServer {
       });
     });
     this.hostPolicy.addBoundAddress((http.address() as AddressInfo).address);
-    // jobs still running elsewhere are followed again; the others (a crash took them) end
+    // Redis reached and the embedded worker taking jobs (the composer page is served now);
+    // Chromium kept ready for the next media processor
+    await this.media.start();
+    // jobs still running on workers are followed again; the others (a crash took them) end
     await this.processors.reattachRunning();
     // their playlists were left live: ended now, so their viewers reach the end
     await this.playback.sealStalePlaylists();
-    // Chromium kept ready for the next media processor (the page is served by this listener)
-    this.worker.warm();
     this.ready = true;
     return http.address() as AddressInfo;
   }
@@ -275,11 +298,14 @@ export class OnairServer {
       this.lifecycle.close();
       this.playback.close();
       this.restBudgets.close();
-      // every processor ends with the server: jobs stopped, playlists finalised
-      await this.processors.endAllRunning('internal-service-error').catch((err) =>
-        this.opts.logger.error({ err }, 'ending media processors failed'),
-      );
-      await this.worker.close();
+      // embedded: every processor ends with the server (jobs stopped, playlists finalised);
+      // on Redis they go on running on the workers, and the next start follows them again
+      if (!this.media.distributed) {
+        await this.processors.endAllRunning('internal-service-error').catch((err) =>
+          this.opts.logger.error({ err }, 'ending media processors failed'),
+        );
+      }
+      await this.media.close();
       // what the jobs reported last is recorded (recordings finalised) before the store closes
       await this.processors.settled();
       await this.roomServer.close();

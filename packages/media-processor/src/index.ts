@@ -39,3 +39,5 @@ export type { JobContext, RunningJob, RunJob } from './dispatch/types.js';
 export { RedisDispatcher, type RedisDispatcherOptions } from './dispatch/redis-dispatcher.js';
 export { MediaWorker, type MediaWorkerOptions } from './queue/media-worker.js';
 export { queueDefaults, type QueueSettings, type QueueOptions } from './queue/settings.js';
+export { hostRunJob } from './queue/host-runner.js';
+export { openUploadedRecording, type UploadedRecordingOptions } from './sinks/uploaded-recording.js';

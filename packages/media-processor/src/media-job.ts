@@ -112,7 +112,7 @@ export class MediaJob implements HostedJob {
 
   private async openSinks(): Promise<void> {
     const { spec, deps } = this;
-    const ctx = { processorSid: spec.processorSid, resume: this.ctx.resume ?? false };
+    const ctx = { processorSid: spec.processorSid, resume: this.ctx.resume ?? false, createdAt: spec.createdAt };
     const opened = await Promise.allSettled([
       ...spec.outputs.map(async (o) => {
         const sink = await deps.openOutput(o, ctx);

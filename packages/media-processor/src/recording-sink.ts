@@ -21,6 +21,8 @@ export interface RecordingSinkOptions {
   dir: string;
   /** a piece could not be written (disk full, directory gone): the rest of it is dropped */
   onError?: (err: Error, piece: string) => void;
+  /** the first piece's number at least (pieces of other workers' runs of the same recording come before it) */
+  firstPiece?: number;
 }
 
 export class RecordingSink implements RecordingTap {
@@ -42,7 +44,7 @@ export class RecordingSink implements RecordingTap {
       .map((f) => PIECE_PATTERN.exec(f)?.[1])
       .filter((n): n is string => n !== undefined)
       .reduce((max, n) => Math.max(max, Number(n)), 0);
-    return new RecordingSink(opts, last + 1);
+    return new RecordingSink(opts, Math.max(last + 1, opts.firstPiece ?? 0));
   }
 
   get dir(): string {
@@ -55,7 +57,7 @@ export class RecordingSink implements RecordingTap {
   }
 
   /** A new piece. Its writes are buffered by the stream; `end()` resolves once it is on disk. */
-  input(): { write(chunk: Buffer): void; end(): Promise<void> } {
+  input(): { readonly name: string; write(chunk: Buffer): void; end(): Promise<void> } {
     const name = pieceName(this.next++);
     const stream = createWriteStream(join(this.opts.dir, name), { flags: 'wx' });
     this.open.add(stream);
@@ -67,6 +69,7 @@ export class RecordingSink implements RecordingTap {
       this.opts.onError?.(err, name);
     });
     return {
+      name,
       write: (chunk) => {
         if (failed || ended) return;
         this.written += chunk.length;

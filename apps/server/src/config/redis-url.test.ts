@@ -15,12 +15,7 @@ describe('parseRedisUrl', () => {
     expect(parseRedisUrl('redis://[::1]:6379', 'X')).toEqual({ host: '::1', port: 6379 });
   });
 
-  it('reads a unix socket', () => {
-    expect(parseRedisUrl('unix:///run/redis/redis.sock', 'X')).toEqual({ path: '/run/redis/redis.sock' });
-    expect(parseRedisUrl('unix:///tmp/r.sock?db=3', 'X')).toEqual({ path: '/tmp/r.sock', db: 3 });
-  });
-
-  it.each(['', 'localhost:6379', 'http://127.0.0.1:6379', 'redis://', 'redis://h/99', 'redis://h/x', 'unix://'])(
+  it.each(['', 'localhost:6379', 'http://127.0.0.1:6379', 'redis://', 'redis://h/99', 'redis://h/x', 'unix:///run/redis.sock'])(
     'refuses %j with a message naming the setting',
     (raw) => {
       expect(() => parseRedisUrl(raw, 'ONAIR_REDIS_URL')).toThrow(RedisUrlError);

@@ -1,12 +1,11 @@
 /**
- * A Redis location from `--redis-url` / ONAIR_REDIS_URL: `redis://[user:pass@]host[:port][/db]`,
- * `rediss://…` (TLS) or `unix:///path/to/redis.sock[?db=N]`. Parsed once here into the plain
- * connection options BullMQ and ioredis take; the password never appears in a message.
+ * A Redis location from `--redis-url` / ONAIR_REDIS_URL: `redis://[user:pass@]host[:port][/db]`
+ * or `rediss://…` (TLS). Checked once here (the queue hands the URL to ioredis and BullMQ);
+ * the password never appears in a message.
  */
 export interface RedisConnection {
   host?: string;
   port?: number;
-  path?: string;
   username?: string;
   password?: string;
   db?: number;
@@ -35,15 +34,10 @@ export function parseRedisUrl(raw: string, from: string): RedisConnection {
   try {
     u = new URL(raw);
   } catch {
-    throw new RedisUrlError(`${from} must be a URL such as redis://127.0.0.1:6379 or unix:///run/redis/redis.sock (got '${redactRedisUrl(raw)}')`);
-  }
-  if (u.protocol === 'unix:') {
-    if (!u.pathname || u.pathname === '/') throw new RedisUrlError(`${from} must name a socket path, such as unix:///run/redis/redis.sock`);
-    const n = db(u.searchParams.get('db'), from);
-    return { path: decodeURIComponent(u.pathname), ...(n !== undefined ? { db: n } : {}) };
+    throw new RedisUrlError(`${from} must be a URL such as redis://127.0.0.1:6379 (got '${redactRedisUrl(raw)}')`);
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new RedisUrlError(`${from} must start with redis://, rediss:// or unix:// (got '${redactRedisUrl(raw)}')`);
+    throw new RedisUrlError(`${from} must start with redis:// or rediss:// (got '${redactRedisUrl(raw)}')`);
   }
   if (!u.hostname) throw new RedisUrlError(`${from} must name a host, such as redis://127.0.0.1:6379`);
   const n = db(u.pathname.replace(/^\//, ''), from);

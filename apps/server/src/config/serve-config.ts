@@ -64,7 +64,7 @@ Options (each also settable from the environment):
   --log-level <lvl>   fatal|error|warn|info|debug    ONAIR_LOG_LEVEL   (default ${SERVE_DEFAULTS.logLevel})
   --no-demo           do not serve the demo (/demo)  ONAIR_DEMO=0      (default: served)
   --redis-url <url>   queue media jobs on Redis      ONAIR_REDIS_URL   (default: none, every job runs in
-                      this process); redis://host:port[/db], rediss://… or unix:///path.sock;
+                      this process); redis://host:port[/db] or rediss://… (TLS);
                       workers (onair worker) on this or other machines take them
   --no-worker         run no media jobs here         ONAIR_WORKER=0    (needs --redis-url: the
                       workers run them all)

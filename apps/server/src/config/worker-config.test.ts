@@ -31,8 +31,8 @@ describe('onair worker settings', () => {
   });
 
   it('takes everything from env, with defaults', () => {
-    const c = readWorkerConfig([], { ...creds, ONAIR_REDIS_URL: 'unix:///tmp/r.sock', ONAIR_ACCOUNT_SID: ACCOUNT }, '/srv')!;
-    expect(c.redis.connection).toEqual({ path: '/tmp/r.sock' });
+    const c = readWorkerConfig([], { ...creds, ONAIR_REDIS_URL: 'redis://127.0.0.1:6390/1', ONAIR_ACCOUNT_SID: ACCOUNT }, '/srv')!;
+    expect(c.redis.connection).toEqual({ host: '127.0.0.1', port: 6390, db: 1 });
     expect(c.originUrl).toBe('http://127.0.0.1:8080');
     expect(c.dataDir).toBe('/srv/.onair');
     expect(c.drainTimeoutMs).toBe(60_000);

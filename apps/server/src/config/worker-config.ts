@@ -45,7 +45,7 @@ machine or others.
 
 Options (each also settable from the environment):
   --redis-url <url>       the server's Redis (required)     ONAIR_REDIS_URL
-                          redis://host:port[/db], rediss://… or unix:///path.sock
+                          redis://host:port[/db] or rediss://… (TLS)
   --origin-url <url>      the server's URL                  ONAIR_ORIGIN_URL     (default ${WORKER_DEFAULTS.originUrl})
   --data-dir <dir>        the worker's working files        ONAIR_DATA_DIR       (default ${SERVE_DEFAULTS.dataDir})
   --drain-timeout <d>     on SIGTERM, how long running jobs ONAIR_DRAIN_TIMEOUT  (default ${WORKER_DEFAULTS.drainTimeout})

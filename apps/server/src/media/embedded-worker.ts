@@ -5,21 +5,19 @@
  * its JobDispatcher (a LocalDispatcher); it knows no service.
  */
 import {
-  describeSandbox,
   JobHost,
   LocalDispatcher,
   openHlsOutput,
   openRecordingOutput,
   type JobDispatcher,
 } from '@onair/media-processor';
-import { createAccessToken } from '@onair/tokens';
+import { composerTokens } from './composer-tokens.js';
 import type { Logger } from 'pino';
 import type { Credentials } from '../config/credentials.js';
 import { recordingDir, streamDir } from '../data-paths.js';
 import type { Metrics } from '../metrics.js';
+import { prepareHost } from './prepare-host.js';
 
-/** access tokens of the composer page: long enough for a whole job (MaxDuration ≤ 25 h; it rejoins with a new one after a restart) */
-const COMPOSER_TOKEN_TTL = 86_400;
 
 export interface EmbeddedWorkerOptions {
   dataDir: string;
@@ -54,15 +52,7 @@ export class EmbeddedWorker {
       videoCodec: opts.videoCodec,
       pageBaseUrl: opts.localUrl,
       logger,
-      mintToken: (identity, room) =>
-        createAccessToken({
-          accountSid: credentials.accountSid,
-          apiKeySid: credentials.apiKeySid,
-          apiSecret: credentials.apiSecret,
-          identity,
-          ttl: COMPOSER_TOKEN_TTL,
-          video: { room, hidden: true },
-        }),
+      mintToken: composerTokens(async () => credentials),
       openOutput: (output) =>
         openHlsOutput({
           dir: streamDir(dataDir, output.streamerSid),
@@ -91,25 +81,7 @@ export class EmbeddedWorker {
    * profiles and opens the ingest listener.
    */
   async start(): Promise<void> {
-    const { sandbox } = this.host;
-    const { logger } = this.opts;
-    const chromiumSandbox = describeSandbox(sandbox);
-    if (sandbox.mode === 'off') {
-      logger.warn(
-        { chromiumSandbox },
-        "the composer's Chromium runs WITHOUT its sandbox (ONAIR_CHROMIUM_NO_SANDBOX=1): a flaw in its media decoding could reach this server's user",
-      );
-    } else if (sandbox.mode === 'unavailable') {
-      logger.error({ chromiumSandbox }, "the composer's Chromium cannot be sandboxed here: media processors will be refused");
-    } else {
-      logger.info({ chromiumSandbox }, "the composer's Chromium is sandboxed");
-    }
-    const removed = await this.host.sweepProfiles().catch((err: unknown) => {
-      logger.warn({ err }, 'could not sweep stale Chromium profiles');
-      return [];
-    });
-    if (removed.length) logger.info({ removed: removed.length }, 'removed Chromium profiles left by servers that are gone');
-    await this.host.open();
+    await prepareHost(this.host, this.opts.logger);
   }
 
   /** Chromium kept ready for the next media processor (once the server serves the page). */

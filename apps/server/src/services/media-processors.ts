@@ -192,14 +192,21 @@ export class MediaProcessorService {
    */
   async reattachRunning(): Promise<void> {
     const running = await this.ctx.store.mediaProcessors.list({ filter: { status: 'started' }, order: 'asc', limit: -1 });
+    if (!running.length) return;
+    const recording = new Set(
+      (await this.ctx.store.mediaRecordings.list({ filter: { status: 'processing' }, order: 'asc', limit: -1 })).map((r) => r.processorSid),
+    );
     for (const p of running) {
       const handle: JobHandle | undefined = await this.jobs?.attach(p.sid);
       if (!handle) {
-        await this.end(p, 'internal-service-error');
+        // gone while this server was away: failed on its worker, or lost with the process that ran it
+        const outcome = await this.jobs?.outcome(p.sid);
+        if (outcome?.state === 'failed') await this.fail(p, outcome.reason);
+        else await this.end(p, 'internal-service-error');
         continue;
       }
-      const recording = await this.ctx.store.mediaRecordings.list({ filter: { status: 'processing' }, order: 'asc', limit: -1 });
-      this.jobs?.follow(handle, this.reactions, Promise.resolve(), { recording: recording.some((r) => r.processorSid === p.sid) });
+      // subscribed before any event the dispatcher held for it is delivered (they come on the next turn)
+      this.jobs?.follow(handle, this.reactions, Promise.resolve(), { recording: recording.has(p.sid) });
       this.ctx.logger.info({ mediaProcessorSid: p.sid, workerId: handle.workerId }, 'media processor followed again after a restart');
     }
   }
@@ -214,6 +221,11 @@ export class MediaProcessorService {
     if (!feeder) return;
     const live = await this.jobs?.endOutput(feeder, streamer.sid);
     if (live === 0) await this.end(await this.find(feeder), 'ended-via-api');
+  }
+
+  /** The worker running each running processor's job, when known (metrics, the dashboard). */
+  workers(): Map<string, string | undefined> {
+    return this.jobs?.workers() ?? new Map();
   }
 
   /** Whether a processor's recording is being written now (the disk floor watches then). */

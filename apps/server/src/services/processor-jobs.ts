@@ -5,7 +5,7 @@
  * recording to finalise) is decided by the service that owns them, through `JobReactions`.
  */
 import { ErrorCode, type JobFailureReason, type MediaJobSpec } from '@onair/protocol';
-import { MediaProcessorError, type JobDispatcher, type JobHandle } from '@onair/media-processor';
+import { MediaProcessorError, type JobDispatcher, type JobHandle, type JobOutcome } from '@onair/media-processor';
 import type { Logger } from 'pino';
 import { ApiError } from './api-error.js';
 
@@ -48,6 +48,16 @@ export class ProcessorJobs {
   /** The handle of a job that may still run (after an API restart); undefined when it is gone. */
   attach(processorSid: string): Promise<JobHandle | undefined> {
     return this.dispatcher.attach(processorSid);
+  }
+
+  /** How a job that is gone ended (after an API restart). */
+  outcome(processorSid: string): Promise<JobOutcome> {
+    return this.dispatcher.outcome(processorSid);
+  }
+
+  /** The worker running each followed job, when known (metrics, the dashboard). */
+  workers(): Map<string, string | undefined> {
+    return new Map([...this.#handles].map(([sid, handle]) => [sid, handle.workerId]));
   }
 
   /**

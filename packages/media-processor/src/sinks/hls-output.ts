@@ -9,8 +9,8 @@ import type { Sink } from './sink.js';
 import { streamPackaging } from './stream-packaging.js';
 
 export interface HlsOutputOptions {
-  /** the stream's directory (on this machine) */
-  dir: string;
+  /** the stream's directory (on this machine); or `store` */
+  dir?: string | undefined;
   /** where the files go instead of `dir`: the origin, over HTTP (a remote worker) */
   store?: PackagerStore | undefined;
   latencyMode: LatencyMode;
@@ -23,7 +23,7 @@ export async function openHlsOutput(opts: HlsOutputOptions): Promise<Sink> {
   // resume: a stream another worker started (it died, or drained) goes on after a
   // discontinuity; a new stream's directory has no snapshot, so it starts fresh
   const packager = await HlsPackager.open({
-    ...(opts.store ? { store: opts.store } : { dir: opts.dir }),
+    ...(opts.store ? { store: opts.store } : { dir: opts.dir! }),
     ...streamPackaging(opts.latencyMode, opts.media),
     resume: true,
   });

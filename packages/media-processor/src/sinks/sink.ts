@@ -34,6 +34,8 @@ export interface SinkContext {
   processorSid: string;
   /** the job continues a stream another worker (or run) started: sinks carry on after it */
   resume: boolean;
+  /** epoch ms the processor was created (MediaJobSpec.createdAt) */
+  createdAt: number;
 }
 
 export type OpenOutput = (output: MediaJobOutput, ctx: SinkContext) => Promise<Sink>;
