@@ -128,6 +128,8 @@ describe('/demo/ in Chromium', () => {
     // start the stream: a PlayerStreamer fed by a video-composer-v1 processor
     await roomAction(dashboard, 'start-stream');
     await waitOnDashboard(dashboard, `#processors tr[data-room="${ROOM}"][data-status="started"]`);
+    // the worker that runs it: this server's embedded one
+    expect(await dashboard.$eval(`#processors tr[data-room="${ROOM}"][data-status="started"]`, (tr) => tr.getAttribute('data-worker'))).toMatch(/\S/);
     await waitOnDashboard(dashboard, `#streamers tr[data-room="${ROOM}"][data-status="started"]`, 90_000);
     const streamerSid = await dashboard.$eval(`#streamers tr[data-room="${ROOM}"][data-status="started"]`, (tr) =>
       tr.getAttribute('data-streamer-sid'),

@@ -12,10 +12,13 @@
  *   run: both processors are still `started`, both viewers show fresh frames within 10 s of
  *   `/healthz` answering, and the run's status callbacks carry no duplicates.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchBrowser, newPage, pageLog, type Browser, type LoggedPage } from './support/browser.js';
 import { callbackReceiver } from './support/callback-receiver.js';
 import { readPlaylist, streamDir } from './support/hls.js';
+import { probe } from './support/recording.js';
 import { allProcesses, descendants, type ProcInfo } from './support/processes.js';
 import { playbackGrant, viewerToken } from './support/playback.js';
 import { startRedis, type RedisServer } from './support/redis.js';
@@ -27,6 +30,8 @@ import { startWorker, type RunningWorker } from './support/worker.js';
 
 /** the issue's bound: fresh frames again within this long */
 const FRESH_WITHIN_MS = 10_000;
+/** the recorded stream's MaxDuration, s */
+const MAX_DURATION_S = 30;
 /** a viewer shows fresh frames when its video plays this much further than where it was, s */
 const FRESH_ADVANCE_S = 2;
 
@@ -140,6 +145,8 @@ function watchStatuses(sids: string[]) {
   };
 }
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const alive = (procs: ProcInfo[]) => {
   const now = new Set(allProcesses().map((p) => `${p.pid} ${p.cmdline}`));
   return procs.filter((p) => now.has(`${p.pid} ${p.cmdline}`)).map((p) => `${p.pid} ${p.comm} ${p.cmdline.slice(0, 100)}`);
@@ -175,6 +182,16 @@ describe('media jobs on two onair worker processes, through Redis', () => {
     console.log(`worker SIGKILL → stream A's viewer plays fresh frames after ${fresh} ms`);
     expect(fresh).toBeLessThanOrEqual(FRESH_WITHIN_MS);
     await eventually(async () => (await workerOf(a.processorSid)) === second.id, 10_000, 250);
+    // the dashboard shows where each processor runs now
+    const dashboard = (await (await fetch(`${server.url}/demo/api/dashboard`)).json()) as { processors: { sid: string; worker: string | null }[] };
+    expect(dashboard.processors.filter((p) => p.sid === a.processorSid || p.sid === b.processorSid).map((p) => p.worker)).toEqual([second.id, second.id]);
+    // and /metrics each worker's capacity and load, the queue and the hand-over
+    const metrics = (await api(server, 'GET', '/metrics')).text;
+    expect(metrics).toMatch(new RegExp(`onair_media_worker_capacity\\{worker="${escaped(second.id)}"[^}]*\\} 2`));
+    expect(metrics).toMatch(new RegExp(`onair_media_worker_running\\{worker="${escaped(second.id)}"[^}]*\\} 2`));
+    expect(metrics).not.toContain(`worker="${first.id}"`);
+    expect(metrics).toMatch(/onair_media_queue_waiting 0/);
+    expect(metrics).toMatch(/onair_media_job_handovers 1/);
     const seen = await statuses();
     expect(seen).toEqual({ [a.processorSid]: ['started'], [b.processorSid]: ['started'] });
     // the playlist goes on after a discontinuity, and B was not disturbed
@@ -218,5 +235,61 @@ describe('media jobs on two onair worker processes, through Redis', () => {
     expect(twice, `callbacks: ${keys.join(', ')}`).toEqual([]);
     expect(keys).toEqual(expect.arrayContaining(shows.flatMap((s) => [`${s.processorSid} media-processor-started`, `${s.processorSid} media-processor-ended`])));
     expect(hooks.received.length).toBeGreaterThan(callbacksBefore);
+  }, 240_000);
+
+  test('a recorded stream on a worker, across a server restart: MaxDuration ends it once, and the server serves its MP4', async () => {
+    if (!workers.some((w) => w.proc.exitCode === null && w.proc.signalCode === null)) await startedWorker(2);
+    const room = 'room-c';
+    const { page: speaker } = await joinWithSdk(browser, server.url, videoToken(server, 'host-c', room), {
+      video: { width: 640, height: 360, frameRate: 24 },
+      audio: true,
+    });
+    pages.push(speaker);
+    const client = twilioClient(server);
+    const streamer = await client.media.v1.playerStreamer.create({ statusCallback: hooks.url });
+    const processor = await client.media.v1.mediaProcessor.create({
+      extension: 'video-composer-v1',
+      extensionContext: JSON.stringify({ room: { name: room }, outputs: [streamer.sid], resolution: '640x360', recordings: [{ containerFormat: 'mp4' }] }),
+      statusCallback: hooks.url,
+      maxDuration: MAX_DURATION_S,
+    });
+    const createdAt = Date.now();
+    await eventually(async () => (await api(server, 'GET', `/v1/PlayerStreamers/${streamer.sid}`)).json.status === 'started', 40_000, 250);
+
+    // the server dies and comes back while the job records on its worker
+    const port = new URL(server.url).port;
+    await server.kill();
+    server = await startServer({ dataDir: server.dataDir, args: [...serverArgs(), '--port', port] });
+
+    const ended = await eventually(async () => {
+      const p = (await api(server, 'GET', `/v1/MediaProcessors/${processor.sid}`)).json;
+      return p.status !== 'started' ? p : undefined;
+    }, MAX_DURATION_S * 1000 + 30_000, 500);
+    expect(ended).toMatchObject({ status: 'ended', ended_reason: 'max-duration-exceeded' });
+    expect(Date.now() - createdAt).toBeGreaterThanOrEqual(MAX_DURATION_S * 1000 - 1_000);
+
+    const [listed] = await twilioClient(server).media.v1.mediaRecording.list({ processorSid: processor.sid });
+    expect(listed).toBeDefined();
+    const done = await eventually(async () => {
+      const r = (await api(server, 'GET', `/v1/MediaRecordings/${listed!.sid}`)).json;
+      return r.status !== 'processing' ? r : undefined;
+    }, 60_000, 500);
+    expect(done, `${JSON.stringify(done)}\nserver:\n${server.stderr().slice(-3000)}\nworkers:\n${workers.map((w) => w.stderr().slice(-3000)).join('\n')}`).toMatchObject({ status: 'completed' });
+    // recorded on the worker before and after the restart: most of the run is in it
+    expect(done.duration).toBeGreaterThanOrEqual(MAX_DURATION_S - 12);
+    const media = await fetch(`${server.url}/v1/MediaRecordings/${listed!.sid}/Media`, {
+      headers: { authorization: `Basic ${Buffer.from(`${server.creds.apiKeySid}:${server.creds.apiSecret}`).toString('base64')}` },
+    });
+    expect(media.status).toBe(200);
+    const file = join(server.dataDir, `download-${listed!.sid}.mp4`);
+    writeFileSync(file, Buffer.from(await media.arrayBuffer()));
+    const probed = await probe(file);
+    expect(probed.streams.map((x) => `${x.codec_type}:${x.codec_name}`).sort()).toEqual(['audio:aac', 'video:h264']);
+
+    // MaxDuration fired once: one ended callback for the processor, one completed for the recording
+    await new Promise((r) => setTimeout(r, 1_000));
+    const events = (sid: string) => hooks.received.filter((c) => (c.params.MediaRecordingSid ?? c.params.MediaProcessorSid ?? c.params.PlayerStreamerSid) === sid).map((c) => c.params.StatusCallbackEvent);
+    expect(events(processor.sid).sort()).toEqual(['media-processor-ended', 'media-processor-started']);
+    expect(events(listed!.sid).filter((e) => e === 'media-recording-completed')).toHaveLength(1);
   }, 240_000);
 });

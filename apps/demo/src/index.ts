@@ -19,7 +19,7 @@
  *     button[data-action=add-speaker|start-stream|stop-stream][data-room], a[data-action=watch]
  *     a.speaker-link[data-identity] (target _blank)
  *   #streamers tr[data-streamer-sid][data-room][data-status][data-viewers]
- *   #processors tr[data-processor-sid][data-room][data-status]
+ *   #processors tr[data-processor-sid][data-room][data-status][data-worker] (the worker running it, while it runs)
  */
 import { authorization, credentialsForm } from './credentials.js';
 import { byId } from './dom.js';
@@ -27,7 +27,7 @@ import { byId } from './dom.js';
 interface Participant { sid: string; identity: string; status: string }
 interface RoomView { sid: string; name: string; status: string; participants: Participant[] }
 interface StreamerView { sid: string; status: string; endedReason: string | null; room: string | null; viewers: number; watchUrl: string }
-interface ProcessorView { sid: string; status: string; endedReason: string | null; room: string | null; outputs: string[] }
+interface ProcessorView { sid: string; status: string; endedReason: string | null; room: string | null; outputs: string[]; worker?: string | null }
 interface Dashboard { rooms: RoomView[]; streamers: StreamerView[]; processors: ProcessorView[] }
 interface SpeakerLink { identity: string; url: string }
 
@@ -179,10 +179,10 @@ function render(): void {
       h('td', {}, isLive(s) ? h('a', { href: s.watchUrl, target: '_blank', rel: 'noopener' }, 'Watch') : ''))));
   if (!streamers.length) ui.streamers.append(h('tr', {}, h('td', { colspan: '6', class: 'empty' }, 'No streams yet.')));
   ui.processors.replaceChildren(...processors.map((p) =>
-    h('tr', { 'data-processor-sid': p.sid, 'data-room': p.room ?? '', 'data-status': p.status },
+    h('tr', { 'data-processor-sid': p.sid, 'data-room': p.room ?? '', 'data-status': p.status, 'data-worker': p.worker ?? '' },
       h('td', { class: 'sid' }, p.sid), h('td', {}, p.room ?? '—'), h('td', { class: 'sid' }, p.outputs.join(', ')),
-      h('td', {}, badge(p.status)), h('td', {}, p.endedReason ?? ''))));
-  if (!processors.length) ui.processors.append(h('tr', {}, h('td', { colspan: '5', class: 'empty' }, 'No processors yet.')));
+      h('td', {}, badge(p.status)), h('td', {}, p.endedReason ?? ''), h('td', { class: 'worker' }, p.worker ?? ''))));
+  if (!processors.length) ui.processors.append(h('tr', {}, h('td', { colspan: '6', class: 'empty' }, 'No processors yet.')));
 }
 
 // ---- polling -----------------------------------------------------------------------------

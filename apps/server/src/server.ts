@@ -253,8 +253,6 @@ export class OnairServer {
     await this.grants.init();
     await this.maxDuration.start();
     await this.lifecycle.start();
-    // recordings a crash left processing: their pieces are joined (or they fail) now
-    await this.recordings.recover();
     // files of streams that ended longer ago than the retention go now, then periodically
     await this.playback.start();
     // the composer's sandbox reported; Chromium profiles that crashed servers left are swept;
@@ -274,6 +272,9 @@ export class OnairServer {
     await this.media.start();
     // jobs still running on workers are followed again; the others (a crash took them) end
     await this.processors.reattachRunning();
+    // recordings a crash left processing (their processor is not running any more): their
+    // pieces are joined (or they fail) now
+    await this.recordings.recover();
     // their playlists were left live: ended now, so their viewers reach the end
     await this.playback.sealStalePlaylists();
     this.ready = true;

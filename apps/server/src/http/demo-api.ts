@@ -179,7 +179,9 @@ export function demoApi(opts: DemoApiOptions): Router {
           return toRoomView(room, list.participants);
         }),
       );
-      const processorViews = processors.media_processors.map(toProcessorView);
+      // which worker runs each running processor (this process, or an onair worker on Redis)
+      const workers = rest.processors.workers();
+      const processorViews = processors.media_processors.map((p) => ({ ...toProcessorView(p), worker: workers.get(p.sid) ?? null }));
       const roomOf = new Map(processorViews.flatMap((p) => p.outputs.map((o) => [o, p.room] as const)));
       return {
         body: {

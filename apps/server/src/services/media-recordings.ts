@@ -89,9 +89,18 @@ export class MediaRecordingService {
     return running;
   }
 
-  /** Finalises every recording a previous run left processing (it crashed or was killed). */
+  /**
+   * Finalises every recording a previous run left processing (it crashed or was killed),
+   * except those of processors still running (on workers that outlived that run: they go on
+   * recording, and are finalised when their job reports them closed).
+   */
   async recover(): Promise<number> {
-    const left = await this.ctx.store.mediaRecordings.list({ filter: { status: 'processing' }, order: 'asc', limit: -1 });
+    const processing = await this.ctx.store.mediaRecordings.list({ filter: { status: 'processing' }, order: 'asc', limit: -1 });
+    const left = [];
+    for (const rec of processing) {
+      const processor = await this.ctx.store.mediaProcessors.get(rec.processorSid);
+      if (processor?.status !== 'started') left.push(rec);
+    }
     for (const rec of left) {
       this.ctx.logger.warn({ mediaRecordingSid: rec.sid }, 'finalising a recording left processing by an earlier run');
       await this.finalize(rec.sid);

@@ -87,12 +87,19 @@ export class ProcessorJobs {
     });
   }
 
-  /** Stops a processor's job for good (no-op when it has none). */
+  /**
+   * Stops a processor's job for good. A job this server does not follow (yet: it ended the
+   * processor before following its jobs again after a restart, e.g. a MaxDuration that ran
+   * out meanwhile) is found through the dispatcher; no-op when there is none.
+   */
   stop(processorSid: string): void {
-    const handle = this.#handles.get(processorSid);
-    if (!handle) return;
+    const followed = this.#handles.get(processorSid);
     this.#handles.delete(processorSid);
-    handle.stop().catch((err: unknown) => this.logger.error({ err, mediaProcessorSid: processorSid }, 'could not stop a media job'));
+    const stopping = (async () => {
+      const handle = followed ?? (await this.dispatcher.attach(processorSid));
+      await handle?.stop();
+    })();
+    stopping.catch((err: unknown) => this.logger.error({ err, mediaProcessorSid: processorSid }, 'could not stop a media job'));
   }
 
   /** Finalises one output of a processor's job; resolves with how many stay live (undefined: no job). */
