@@ -69,8 +69,11 @@ afterAll(async () => {
   await Promise.all([redis?.stop(), hooks?.close()]);
 }, 120_000);
 
+/** every worker's --drain-timeout */
+const DRAIN_TIMEOUT_MS = 5_000;
+
 const startedWorker = async (capacity: number) => {
-  const w = await startWorker({ redisUrl: redis.url, originUrl: server.url, creds: server.creds, capacity, drainTimeout: '5s' });
+  const w = await startWorker({ redisUrl: redis.url, originUrl: server.url, creds: server.creds, capacity, drainTimeout: `${DRAIN_TIMEOUT_MS}ms` });
   workers.push(w);
   return w;
 };
@@ -97,13 +100,18 @@ async function freshFramesAfter(page: LoggedPage, since: number, at: number): Pr
   throw new Error(`the viewer never played on (at ${at} s, now ${now} s; ${await bodyState(page)})\n${pageLog(page)}`);
 }
 
-/** One room with one light speaker, streamed by a processor and watched in /embed/player. */
-async function startShow(room: string): Promise<Show> {
-  const { page: speaker } = await joinWithSdk(browser, server.url, videoToken(server, `host-${room}`, room), {
+/** One light speaker (640x360 camera, and a microphone) in `room`. */
+async function lightSpeaker(room: string): Promise<void> {
+  const { page } = await joinWithSdk(browser, server.url, videoToken(server, `host-${room}`, room), {
     video: { width: 640, height: 360, frameRate: 24 },
     audio: true,
   });
-  pages.push(speaker);
+  pages.push(page);
+}
+
+/** One room with one light speaker, streamed by a processor and watched in /embed/player. */
+async function startShow(room: string): Promise<Show> {
+  await lightSpeaker(room);
   const client = twilioClient(server);
   const streamer = await client.media.v1.playerStreamer.create({ statusCallback: hooks.url });
   const processor = await client.media.v1.mediaProcessor.create({
@@ -240,11 +248,7 @@ describe('media jobs on two onair worker processes, through Redis', () => {
   test('a recorded stream on a worker, across a server restart: MaxDuration ends it once, and the server serves its MP4', async () => {
     if (!workers.some((w) => w.proc.exitCode === null && w.proc.signalCode === null)) await startedWorker(2);
     const room = 'room-c';
-    const { page: speaker } = await joinWithSdk(browser, server.url, videoToken(server, 'host-c', room), {
-      video: { width: 640, height: 360, frameRate: 24 },
-      audio: true,
-    });
-    pages.push(speaker);
+    await lightSpeaker(room);
     const client = twilioClient(server);
     const streamer = await client.media.v1.playerStreamer.create({ statusCallback: hooks.url });
     const processor = await client.media.v1.mediaProcessor.create({
@@ -291,5 +295,29 @@ describe('media jobs on two onair worker processes, through Redis', () => {
     const events = (sid: string) => hooks.received.filter((c) => (c.params.MediaRecordingSid ?? c.params.MediaProcessorSid ?? c.params.PlayerStreamerSid) === sid).map((c) => c.params.StatusCallbackEvent);
     expect(events(processor.sid).sort()).toEqual(['media-processor-ended', 'media-processor-started']);
     expect(events(listed!.sid).filter((e) => e === 'media-recording-completed')).toHaveLength(1);
+  }, 240_000);
+
+  test('SIGTERM drains a worker: its job moves to the other one after --drain-timeout, it exits 0 and leaves nothing running', async () => {
+    const live = () => workers.filter((w) => w.proc.exitCode === null && w.proc.signalCode === null);
+    while (live().length < 2) await startedWorker(2);
+    const d = await startShow('room-d');
+    const where = await eventually(async () => workerOf(d.processorSid), 10_000, 250);
+    const draining = live().find((w) => w.id === where)!;
+    const other = live().find((w) => w.id !== where)!;
+    expect(draining, `the job runs on ${where}`).toBeDefined();
+    const itsProcesses = descendants(draining.proc.pid!);
+    const statuses = watchStatuses([d.processorSid]);
+    const at = await playhead(d.viewer);
+    const termAt = Date.now();
+    const exited = draining.stop();
+    // the drain timeout (5 s) passes, then the job moves at once
+    const fresh = await freshFramesAfter(d.viewer, termAt, at);
+    console.log(`worker SIGTERM (drain timeout 5 s) → stream D's viewer plays fresh frames after ${fresh} ms`);
+    expect(fresh).toBeLessThanOrEqual(DRAIN_TIMEOUT_MS + FRESH_WITHIN_MS);
+    expect(await exited).toBe(0);
+    await eventually(async () => (await workerOf(d.processorSid)) === other.id, 10_000, 250);
+    expect(await statuses()).toEqual({ [d.processorSid]: ['started'] });
+    expect(alive(itsProcesses)).toEqual([]);
+    await api(server, 'POST', `/v1/MediaProcessors/${d.processorSid}`, { Status: 'ended' });
   }, 240_000);
 });

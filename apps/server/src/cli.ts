@@ -7,6 +7,7 @@ import { WORKER_USAGE, readWorkerConfig } from './config/worker-config.js';
 import { createLogger } from './logger.js';
 import { printBanner } from './banner.js';
 import { installLastResortHandlers } from './last-resort.js';
+import { stopOnSignals } from './stop-on-signals.js';
 import { OPERATOR_GROUPS, runOperatorCommand } from './cli/run.js';
 import { fileURLToPath } from 'node:url';
 
@@ -67,21 +68,7 @@ async function serve(args: string[]): Promise<number> {
     redisUrl: config.redis?.url,
     embeddedWorker: config.worker,
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    server.close().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(logger, () => server.close());
   const address = await server.start();
   printBanner(process.stdout, { config, address, creds });
   logger.info({ port: address.port, host: config.host, dataDir: config.dataDir }, 'onair listening');
@@ -99,21 +86,7 @@ async function worker(args: string[]): Promise<number> {
   installLastResortHandlers(process, logger);
   const { runWorker } = await import('./worker/run-worker.js');
   const running = await runWorker(config, logger, process.stdout);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, workerId: running.id }, 'stopping');
-    running.stop().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(logger, () => running.stop(), { workerId: running.id });
   return -1; // keep running
 }
 

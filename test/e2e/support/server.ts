@@ -1,12 +1,11 @@
 /** Starts the real `onair serve` (built CLI) as a child process on 127.0.0.1. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startCli } from './cli-process.js';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const cliPath = join(repoRoot, 'apps/server/dist/cli.js');
+export { cliPath, repoRoot } from './cli-process.js';
 
 export interface Credentials {
   accountSid: string;
@@ -48,37 +47,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   for (const k of ['ONAIR_PORT', 'ONAIR_HOST', 'ONAIR_PUBLIC_URL', 'ONAIR_ACCOUNT_SID', 'ONAIR_API_KEY', 'ONAIR_API_SECRET', 'ONAIR_AUTH_TOKEN']) {
     if (!opts.env?.[k]) delete env[k];
   }
-  const [wrapper, ...wrapperArgs] = opts.wrapper ?? [];
-  const proc = spawn(
-    wrapper ?? process.execPath,
-    [
-      ...(wrapper ? [...wrapperArgs, process.execPath] : []),
-      cliPath, 'serve', '--port', '0',
+  const cli = await startCli({
+    args: [
+      'serve', '--port', '0',
       ...(opts.host === null ? [] : ['--host', opts.host ?? '127.0.0.1']),
       '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? []),
     ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s\n${out}\n${err}`)), 20_000);
-    const check = () => {
-      const m = /onair is running at (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    proc.stdout!.on('data', check);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}\n${out}\n${err}`));
-    });
+    env,
+    ready: /onair is running at (http:\/\/\S+)/,
+    what: 'server',
+    ...(opts.wrapper ? { wrapper: opts.wrapper } : {}),
   });
+  const url = cli.match[1]!;
   const creds = opts.env?.ONAIR_API_SECRET
     ? {
         accountSid: opts.env.ONAIR_ACCOUNT_SID!,
@@ -91,16 +71,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     url,
     dataDir,
     creds,
-    proc,
-    stdout: () => out,
-    stderr: () => err,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      return exited;
-    },
+    proc: cli.proc,
+    stdout: cli.stdout,
+    stderr: cli.stderr,
+    stop: () => cli.signal('SIGTERM'),
     async kill() {
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-      await exited;
+      await cli.signal('SIGKILL');
     },
   };
 }

@@ -1,9 +1,10 @@
 /** Starts the real `onair worker` (built CLI) as a child process, as an operator would. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliPath, type Credentials } from './server.js';
+import { startCli } from './cli-process.js';
+import type { Credentials } from './server.js';
 
 export interface RunningWorker {
   /** the id it advertises (in `/metrics`, the dashboard and the processors it runs) */
@@ -40,47 +41,25 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     ...opts.env,
   };
   for (const k of ['ONAIR_REDIS_URL', 'ONAIR_ORIGIN_URL', 'ONAIR_DATA_DIR', 'ONAIR_ACCOUNT_SID']) if (!opts.env?.[k]) delete env[k];
-  const proc = spawn(
-    process.execPath,
-    [
-      cliPath, 'worker', '--redis-url', opts.redisUrl, '--origin-url', opts.originUrl, '--data-dir', dataDir,
+  const cli = await startCli({
+    args: [
+      'worker', '--redis-url', opts.redisUrl, '--origin-url', opts.originUrl, '--data-dir', dataDir,
       '--log-level', 'warn', ...(opts.drainTimeout ? ['--drain-timeout', opts.drainTimeout] : []), ...(opts.args ?? []),
     ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const id = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 20 s\n${out}\n${err}`)), 20_000);
-    const check = () => {
-      const m = /onair worker (\S+) is ready/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    proc.stdout!.on('data', check);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}\n${out}\n${err}`));
-    });
+    env,
+    ready: /onair worker (\S+) is ready/,
+    what: 'worker',
   });
+  const id = cli.match[1]!;
   return {
     id,
     dataDir,
-    proc,
-    stdout: () => out,
-    stderr: () => err,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      return exited;
-    },
+    proc: cli.proc,
+    stdout: cli.stdout,
+    stderr: cli.stderr,
+    stop: () => cli.signal('SIGTERM'),
     async kill() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-      await exited;
+      await cli.signal('SIGKILL');
     },
   };
 }

@@ -10,7 +10,7 @@ import { parseCallbackAllow, type CallbackAllowList } from '../callbacks/allow-l
 import { parseDuration } from '../playback/duration.js';
 import { BUDGETS_USAGE, readBudgets, type BudgetSettings } from './budgets-config.js';
 import { parseByteSize } from './byte-size.js';
-import { ConfigError, type Env } from './config-error.js';
+import { ConfigError, fromEnv as envSetting, fromFlag, type Env } from './config-error.js';
 import { MEDIA_USAGE, readMediaConfig, type MediaConfig } from './media-config.js';
 import { parseRedisUrl, RedisUrlError, type RedisConnection } from './redis-url.js';
 
@@ -228,9 +228,8 @@ export function readServeConfig(args: string[], env: Env, cwd = process.cwd()): 
     throw new ConfigError(`${(err as Error).message}\n\n${SERVE_USAGE}`);
   }
   if (values.help) return undefined;
-  const pick = (flag: string | undefined, name: string) =>
-    flag !== undefined ? { value: flag, from: `--${name}` } : undefined;
-  const fromEnv = (key: string) => (env[key] ? { value: env[key]!, from: key } : undefined);
+  const pick = fromFlag;
+  const fromEnv = (key: string) => envSetting(env, key);
 
   const p = pick(values.port, 'port') ?? fromEnv('ONAIR_PORT');
   const u = pick(values['public-url'], 'public-url') ?? fromEnv('ONAIR_PUBLIC_URL');

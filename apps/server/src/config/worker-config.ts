@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SidPrefix, isSid } from '@onair/protocol';
 import { parseDuration } from '../playback/duration.js';
-import { ConfigError, type Env } from './config-error.js';
+import { ConfigError, fromEnv as envSetting, fromFlag, type Env } from './config-error.js';
 import { MEDIA_USAGE, readMediaConfig, type MediaConfig } from './media-config.js';
 import type { RedisConnection } from './redis-url.js';
 import { redisSetting, SERVE_DEFAULTS } from './serve-config.js';
@@ -120,8 +120,8 @@ export function readWorkerConfig(args: string[], env: Env, cwd = process.cwd()):
     throw new ConfigError(`${(err as Error).message}\n\n${WORKER_USAGE}`);
   }
   if (values.help) return undefined;
-  const pick = (flag: string | undefined, name: string) => (flag !== undefined ? { value: flag, from: `--${name}` } : undefined);
-  const fromEnv = (key: string) => (env[key] ? { value: env[key]!, from: key } : undefined);
+  const pick = fromFlag;
+  const fromEnv = (key: string) => envSetting(env, key);
   const redis = redisSetting(pick(values['redis-url'], 'redis-url') ?? fromEnv('ONAIR_REDIS_URL'));
   if (!redis) {
     throw new ConfigError('onair worker needs a Redis URL: --redis-url redis://HOST:PORT or ONAIR_REDIS_URL (the same Redis as the server\'s)');
