@@ -7,6 +7,13 @@ import { isSid, SidPrefix } from '@onair/protocol';
 
 export class AccountLookupError extends Error {
   override readonly name = 'AccountLookupError';
+  constructor(
+    message: string,
+    /** the origin answered and refused the API key (not a network problem) */
+    readonly refused = false,
+  ) {
+    super(message);
+  }
 }
 
 export function accountFromOrigin(opts: { originUrl: string; apiKeySid: string; apiSecret: string; timeoutMs?: number }): () => Promise<string> {
@@ -19,7 +26,10 @@ export function accountFromOrigin(opts: { originUrl: string; apiKeySid: string; 
     }).catch((err: Error) => {
       throw new AccountLookupError(`the origin ${opts.originUrl} did not answer: ${err.message}`);
     });
-    if (res.status === 401 || res.status === 403) throw new AccountLookupError(`the origin ${opts.originUrl} refused the API key (HTTP ${res.status})`);
+    if (res.status === 401 || res.status === 403) throw new AccountLookupError(`the origin ${opts.originUrl} refused the API key (HTTP ${res.status}): set ONAIR_API_KEY and ONAIR_API_SECRET to the server's API key`, true);
+    if (res.status === 404) {
+      throw new AccountLookupError(`the server at ${opts.originUrl} takes no workers: start it with --redis-url (ONAIR_REDIS_URL)`, true);
+    }
     const body = (await res.json().catch(() => undefined)) as { account_sid?: unknown } | undefined;
     const sid = body?.account_sid;
     if (!res.ok || typeof sid !== 'string' || !isSid(SidPrefix.Account, sid)) {

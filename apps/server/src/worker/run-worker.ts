@@ -19,7 +19,8 @@ import { redactRedisUrl } from '../config/redis-url.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import { composerTokens } from '../media/composer-tokens.js';
 import { prepareHost } from '../media/prepare-host.js';
-import { accountFromOrigin } from './account.js';
+import { ConfigError } from '../config/config-error.js';
+import { accountFromOrigin, type AccountLookupError } from './account.js';
 
 export interface RunningWorkerProcess {
   readonly id: string;
@@ -30,7 +31,18 @@ export interface RunningWorkerProcess {
 export async function runWorker(config: WorkerConfig, logger: Logger, out: NodeJS.WritableStream): Promise<RunningWorkerProcess> {
   const { originUrl, credentials } = config;
   const { apiKeySid, apiSecret } = credentials;
-  const accountSid = credentials.accountSid ? async () => credentials.accountSid! : accountFromOrigin({ originUrl, apiKeySid, apiSecret });
+  const askOrigin = accountFromOrigin({ originUrl, apiKeySid, apiSecret });
+  // a wrong key, or a server of another account, stops the worker at once (exit 2); a server
+  // that is not up yet does not: it is asked again when the first job needs it
+  const known = await askOrigin().catch((err: AccountLookupError) => {
+    if (err.refused) throw new ConfigError(err.message);
+    logger.warn({ originUrl, reason: err.message }, 'the origin does not answer yet; jobs wait for it');
+    return undefined;
+  });
+  if (known && credentials.accountSid && known !== credentials.accountSid) {
+    throw new ConfigError(`ONAIR_ACCOUNT_SID is not the account of the server at ${originUrl}`);
+  }
+  const accountSid = credentials.accountSid ? async () => credentials.accountSid! : askOrigin;
   const host: JobHost = new JobHost({
     chromePath: config.chromePath,
     ffmpegPath: config.ffmpegPath,
