@@ -19,14 +19,16 @@
  *     runs, GAP seconds apart (the standby a job took is replaced 10 s after it was taken).
  * (b) glass-to-glass: a low-latency streamer + processor, started; one @onair/player viewer
  *     (LL-HLS, as shipped) joins, and once it showed its first clock and SETTLE more seconds,
- *     the clock of every displayed frame over a SECONDS window gives p50/p90.
+ *     the clock of every displayed frame over a SECONDS window gives p50/p90. Then, the viewer
+ *     closed, PART seconds of blocking reloads at the origin time when each new part is listed
+ *     against its media time (support/part-arrival.ts): what the push to the origin adds.
  *
  * afterAll prints the table, the deltas, the verdict against the issue's budgets (+300 ms at
  * start, +100 ms at p50; printed, not asserted), where a start's time went (the jobs' own
  * log lines) and the machine's load during each setup.
  *
  * Env: ONAIR_DIST_RUNS (default 5), ONAIR_DIST_G2G_SECONDS (default 45), ONAIR_DIST_SETTLE_SECONDS
- * (default 5), ONAIR_DIST_GAP_SECONDS (default 12), ONAIR_DIST_SETUPS (default
+ * (default 5), ONAIR_DIST_GAP_SECONDS (default 12), ONAIR_DIST_PART_SECONDS (default 15), ONAIR_DIST_SETUPS (default
  * `embedded,distributed`: which setups, in this order).
  *
  * `npm run bench -- test/bench/distributed.bench.ts`
@@ -44,6 +46,7 @@ import { tileMappings, type SenderSize } from './support/clock-pattern.js';
 import { endJob, measureStart, sleep } from './support/composer-runs.js';
 import { report, type G2gResult, type SetupResult } from './support/distributed-report.js';
 import { openClockSender, openViewer, readViewer, waitForClock } from './support/glass-to-glass-pages.js';
+import { partArrivalLags } from './support/part-arrival.js';
 import { windowLatencies } from './support/glass-to-glass-report.js';
 import { startDistributed, startEmbedded, type MediaSetup } from './support/media-setups.js';
 import { UsageSampler, type CpuWindow } from './support/proc-usage.js';
@@ -52,6 +55,7 @@ const RUNS = Number(process.env.ONAIR_DIST_RUNS ?? 5);
 const SECONDS = Number(process.env.ONAIR_DIST_G2G_SECONDS ?? 45);
 const SETTLE_SECONDS = Number(process.env.ONAIR_DIST_SETTLE_SECONDS ?? 5);
 const GAP_SECONDS = Number(process.env.ONAIR_DIST_GAP_SECONDS ?? 12);
+const PART_SECONDS = Number(process.env.ONAIR_DIST_PART_SECONDS ?? 15);
 const SETUPS = (process.env.ONAIR_DIST_SETUPS ?? 'embedded,distributed').split(',').map((s) => s.trim()) as MediaSetup['name'][];
 const WORKERS = 2;
 const WORKER_CAPACITY = 2;
@@ -124,6 +128,9 @@ async function glassToGlass(setup: MediaSetup, sampler: UsageSampler): Promise<{
     const end = Date.now();
     const after = await readViewer(viewer);
     const window = sampler.endWindow();
+    await viewer.close();
+    viewer = undefined;
+    const partLags = await partArrivalLags(server, streamer.sid, PART_SECONDS);
     return {
       g2g: {
         latencies: windowLatencies(after, start, end),
@@ -132,6 +139,7 @@ async function glassToGlass(setup: MediaSetup, sampler: UsageSampler): Promise<{
         undecoded: after.undecoded - before.undecoded,
         rebuffers: after.rebuffers - before.rebuffers,
         hlsLatency: after.hlsLatency,
+        partLags: partLags.sort((a, b) => a - b),
       },
       window,
     };

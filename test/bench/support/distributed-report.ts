@@ -18,6 +18,8 @@ export interface G2gResult {
   rebuffers: number;
   /** hls.js's latency to the live edge at the window's end, s */
   hlsLatency: number | null;
+  /** after the window: how long after its media's end each new LL-HLS part was listed at the origin, ms, ascending */
+  partLags: number[];
 }
 
 export interface SetupLoad {
@@ -127,7 +129,10 @@ export function report(results: SetupResult[], info: DistributedInfo): string {
     ...results.flatMap((r) =>
       r.g2g
         ? [`  ${r.name} viewer: ${r.g2g.frames} frames shown over ${r.g2g.windowSec.toFixed(0)} s (${r.g2g.undecoded} undecoded), ` +
-            `rebuffer events ${r.g2g.rebuffers}, hls.js latency at the end ${r.g2g.hlsLatency?.toFixed(2) ?? '–'} s`]
+            `rebuffer events ${r.g2g.rebuffers}, hls.js latency at the end ${r.g2g.hlsLatency?.toFixed(2) ?? '–'} s; ` +
+            `a new part listed at the origin p50 ${ms(quantile(r.g2g.partLags, 0.5))} / p90 ${ms(quantile(r.g2g.partLags, 0.9))} ms ` +
+            `after its media's end (${r.g2g.partLags.length} parts)` +
+            (base && r !== base && base.g2g ? `: ${signed(quantile(r.g2g.partLags, 0.5) - quantile(base.g2g.partLags, 0.5))} vs embedded` : '')]
         : [],
     ),
     ...results.map((r) => `  ${r.name} starts (ms): ${r.starts.map((s) => Math.round(s.startedMs)).join(', ') || '–'}`),
