@@ -34,13 +34,13 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { launchBrowser, pageLog, type Browser, type LoggedPage } from '../e2e/support/browser.js';
+import { launchBrowser, type Browser, type LoggedPage } from '../e2e/support/browser.js';
 import { api, startServer, type RunningServer } from '../e2e/support/server.js';
 import { videoToken } from '../e2e/support/signaling.js';
 import { openSpeaker, waitForState } from '../e2e/support/speakers.js';
 import { twilio, twilioClient } from '../e2e/support/twilio-client.js';
 import { tileMappings } from './support/clock-pattern.js';
-import { openClockSender, openViewer, readViewer, type ViewerSnapshot } from './support/glass-to-glass-pages.js';
+import { openClockSender, openViewer, readViewer, waitForClock, type ViewerSnapshot } from './support/glass-to-glass-pages.js';
 import { report, type ViewerRow } from './support/glass-to-glass-report.js';
 import { favourCpu } from './support/cpu-favour.js';
 import { recordMediaLog, type MediaLogEntry } from './support/media-log.js';
@@ -143,20 +143,6 @@ function viewerToken(s: RunningServer, grant: object): string {
   return token.toJwt();
 }
 
-async function waitForClock(page: LoggedPage, name: string): Promise<void> {
-  const deadline = Date.now() + FIRST_FRAME_TIMEOUT_MS;
-  let last: ViewerSnapshot | undefined;
-  while (Date.now() < deadline) {
-    last = await readViewer(page);
-    if (last.firstDecodedAt !== null) return;
-    await sleep(250);
-  }
-  throw new Error(
-    `${name}: no decodable clock within ${FIRST_FRAME_TIMEOUT_MS / 1000} s (frames ${last?.frames}, undecoded ${last?.undecoded}, ` +
-      `states ${JSON.stringify(last?.states.map(([, s]) => s))}, errors ${JSON.stringify(last?.errors)})\n${pageLog(page)}`,
-  );
-}
-
 /**
  * Takes the viewer offline for STALL_MS (CDP network emulation), then reports how long after
  * it came back its latency (hls.js's, to the live edge) was again within RECOVERED_WITHIN of
@@ -237,7 +223,7 @@ async function run(): Promise<void> {
   try {
     // the early viewer connects right after the POST (Player.connect waits for the first segment)
     const early = await open(EARLY, earlyToken, t0, 'create');
-    await waitForClock(early.page, early.r.name);
+    await waitForClock(early.page, early.r.name, FIRST_FRAME_TIMEOUT_MS);
     // its own window, until the late viewers join; then it is closed (fewer decoders on the shared cores)
     await sleep(EARLY_SETTLE_MS);
     const earlyBefore = await readViewer(early.page);
@@ -254,7 +240,7 @@ async function run(): Promise<void> {
     for (const viewer of LATE) {
       const joinedAt = Date.now();
       const { r, page } = await open(viewer, await token(viewer[2]), joinedAt, 'join');
-      await waitForClock(page, r.name);
+      await waitForClock(page, r.name, FIRST_FRAME_TIMEOUT_MS);
       await sleep(SETTLE_SECONDS * 1000);
       const cpu0 = machineCpu();
       const start = Date.now();

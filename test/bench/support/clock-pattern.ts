@@ -3,11 +3,12 @@
  * its clock (ms since the epoch, modulo 2^32) as black/white blocks; a viewer reads them
  * back from each displayed frame.
  *
- * Pattern (sender canvas 640x360, a webcam's usual size, mid-grey background): a 8 × 9 grid
- * of 16 px blocks in the canvas centre (128 × 144 px, inside any cover crop of a square or
- * wider tile). The speakers stand in for browsers on other machines; at 640x360 the clock
- * sender's encoder takes a quarter of what a 1280x720 one took from the 2 cores it shares
- * with the composer and the viewers. Row 0
+ * Pattern (sender canvas 640x360 by default, mid-grey background): a 8 × 9 grid of 16 px
+ * blocks in the canvas centre (128 × 144 px, inside any cover crop of a square or wider
+ * tile); a larger canvas (`SenderSize`, e.g. 1280x720 as webcams send) scales the blocks
+ * with its width, so the pattern covers the same share of the frame. The speakers stand in
+ * for browsers on other machines; at 640x360 the clock sender's encoder takes a quarter of
+ * what a 1280x720 one took from the 2 cores it shares with the composer and the viewers. Row 0
  * is a sync row (white, black, …). Rows 1–8 hold 32 bits, most significant first, four per
  * row, each as a pair (bit, complement): a bit reads as "left brighter than right", and a
  * frame is dropped unless every sync block and every pair differs clearly (so a frame of
@@ -25,6 +26,17 @@ export const BLOCK = 16;
 export const COLS = 8;
 export const ROWS = 9;
 
+/** The clock sender's canvas. */
+export interface SenderSize {
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_SENDER: SenderSize = { width: SENDER_WIDTH, height: SENDER_HEIGHT };
+
+/** The block size on a canvas `width` wide: BLOCK at SENDER_WIDTH, scaled with the width. */
+export const blockFor = (width: number) => Math.round((BLOCK * width) / SENDER_WIDTH);
+
 /** Where a sender-frame point lands in the composed frame, for one tile. */
 export interface TileMapping {
   /** the tile on the composed canvas */
@@ -34,15 +46,15 @@ export interface TileMapping {
 }
 
 /** The composer's grid for `tiles` camera tiles on a `width`×`height` canvas (packages/composer). */
-export function tileMappings(width: number, height: number, tiles: number): TileMapping[] {
+export function tileMappings(width: number, height: number, tiles: number, sender: SenderSize = DEFAULT_SENDER): TileMapping[] {
   const placed = computeLayout({ width, height, tiles: Array.from({ length: tiles }, (_, i) => ({ id: `t${i}`, kind: 'video' as const })) });
   return placed.map((tile) => ({
     tile: { x: tile.x, y: tile.y, width: tile.width, height: tile.height },
-    crop: coverSourceRect(SENDER_WIDTH, SENDER_HEIGHT, tile),
+    crop: coverSourceRect(sender.width, sender.height, tile),
   }));
 }
 
-const GEOMETRY = `const W = ${SENDER_WIDTH}, H = ${SENDER_HEIGHT}, B = ${BLOCK}, COLS = ${COLS}, ROWS = ${ROWS};
+const geometry = (sender: SenderSize) => `const W = ${sender.width}, H = ${sender.height}, B = ${blockFor(sender.width)}, COLS = ${COLS}, ROWS = ${ROWS};
   const X0 = (W - COLS * B) / 2, Y0 = (H - ROWS * B) / 2;
   /** the block's colour: true = white */
   const blockWhite = (value, col, row) => {
@@ -53,12 +65,12 @@ const GEOMETRY = `const W = ${SENDER_WIDTH}, H = ${SENDER_HEIGHT}, B = ${BLOCK},
   };`;
 
 /**
- * Runs in a blank page of the server's origin: a canvas that redraws the clock on every
+ * Runs in a blank page of the server's origin: a canvas (`sender`) that redraws the clock on every
  * animation frame, captured at 30 fps, plus a 440 Hz oscillator (WebAudio), published with
  * the room-client bundle (`connect(token, {tracks})`). Returns the participant SID.
  */
-export const SENDER_SCRIPT = String.raw`async (token) => {
-  ${GEOMETRY}
+export const senderScript = (sender: SenderSize = DEFAULT_SENDER) => String.raw`async (token) => {
+  ${geometry(sender)}
   const canvas = document.createElement('canvas');
   canvas.width = W;
   canvas.height = H;
@@ -97,12 +109,12 @@ export const SENDER_SCRIPT = String.raw`async (token) => {
 
 /**
  * Runs in the viewer page, given the candidate tiles of the composed frame (in composed
- * pixels at `composedWidth`): installs a requestVideoFrameCallback loop on `video` that
+ * pixels at `composedWidth`) of a clock drawn on a `sender` canvas: installs a requestVideoFrameCallback loop on `video` that
  * reads the clock of every displayed frame. `window.__g2g` holds the samples
  * ([display wall ms, latency ms]), undecodable frames and the first frame's wall time.
  */
-export const VIEWER_DECODER_SCRIPT = String.raw`(video, mappings, composedWidth) => {
-  ${GEOMETRY}
+export const viewerDecoderScript = (sender: SenderSize = DEFAULT_SENDER) => String.raw`(video, mappings, composedWidth) => {
+  ${geometry(sender)}
   const state = (window.__g2g = { samples: [], undecoded: 0, frames: 0, firstFrameAt: null, firstDecodedAt: null });
   const canvas = document.createElement('canvas');
   const ctx = canvas.getContext('2d', { willReadFrequently: true });

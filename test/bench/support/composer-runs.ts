@@ -6,7 +6,8 @@
  *
  * The job's processes: its Chromium (launched by the server, detached, as the leader of its
  * own process group; its profile dir `onair-composer-<ZX sid>-…` is on the leader's command
- * line) with its whole group, plus the ffmpeg children of the server.
+ * line) with its whole group, plus the ffmpeg children of the server — or of the
+ * `onair worker` processes that run the jobs (`JobHosts`, for `distributed.bench.ts`).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,9 +168,31 @@ export interface SteadySample {
 
 const pssOf = (procs: ProcInfo[]) => procs.reduce((sum, p) => sum + (pssBytes(p.pid) ?? 0), 0);
 
-export interface RunOptions {
+/**
+ * Where jobs run: the server itself (its embedded worker, the default) or `onair worker`
+ * processes beside it (distributed.bench.ts).
+ */
+export interface JobHosts {
+  /** the processes that run jobs: a job's Chromium and ffmpeg are their descendants */
+  pids: () => number[];
+  /** the JSON log lines written so far where the job's milestones are (the server's and the workers') */
+  log: () => string;
+}
+
+/** The server as its own (embedded) worker. */
+export const embeddedHosts = (server: RunningServer): JobHosts => ({ pids: () => [server.proc.pid!], log: () => server.stdout() });
+
+/** What a start needs: a server whose room has speakers, and where its jobs run. */
+export interface StartOptions {
   server: RunningServer;
   room: string;
+  /** default: the server ({@link embeddedHosts}) */
+  hosts?: JobHosts;
+  timeoutMs?: number;
+}
+
+/** A start that is also sampled (CPU, memory) and optionally held for a steady window. */
+export interface RunOptions extends StartOptions {
   sampler: UsageSampler;
   /** the job's processes (for the PSS breakdown) */
   job: Selector;
@@ -182,7 +205,6 @@ export interface RunOptions {
   settleMs: number;
   /** memory peaks keep being sampled until at least this long after t0 (the renderer grows for a while) */
   memoryUntilMs: number;
-  timeoutMs?: number;
 }
 
 /** Polls the playlist every 25 ms from t0: when init-0.mp4 exists and when a segment is listed. */
@@ -259,22 +281,23 @@ async function steadyWindow(opts: RunOptions, dir: string, t0: number): Promise<
 }
 
 /** Ends a processor and waits until its Chromium and ffmpeg are gone; returns how long that took. */
-async function endJob(server: RunningServer, sid: string, timeoutMs = 15_000): Promise<number> {
+export async function endJob(server: RunningServer, hosts: JobHosts, sid: string, timeoutMs = 15_000): Promise<number> {
   const t = performance.now();
   await twilioClient(server).media.v1.mediaProcessor(sid).update({ status: 'ended' });
-  const chromium = chromiumOf(server.proc.pid!, () => sid);
-  const ffmpeg = ffmpegOf(server.proc.pid!);
+  const pids = hosts.pids();
+  const processes = union(...pids.map((pid) => chromiumOf(pid, () => sid)), ...pids.map(ffmpegOf));
   for (;;) {
-    const all = allProcesses();
-    if (chromium(all).length + ffmpeg(all).length === 0) return performance.now() - t;
+    if (processes(allProcesses()).length === 0) return performance.now() - t;
     if (performance.now() - t > timeoutMs) throw new Error(`processes of ${sid} still running ${timeoutMs} ms after ended`);
     await sleep(50);
   }
 }
 
-/** One run: streamer created before t0, processor at t0, measured, optionally held steady, ended. */
-export async function measureStart(opts: RunOptions): Promise<{ start: StartSample; steady?: SteadySample }> {
-  const { server, room, sampler } = opts;
+/** One run: streamer created before t0, processor at t0, measured, optionally held steady (RunOptions), ended. */
+export async function measureStart(opts: StartOptions | RunOptions): Promise<{ start: StartSample; steady?: SteadySample }> {
+  const { server, room } = opts;
+  const sampled = 'sampler' in opts ? opts : undefined;
+  const hosts = opts.hosts ?? embeddedHosts(server);
   const timeoutMs = opts.timeoutMs ?? 40_000;
   const client = twilioClient(server);
   const streamer = await client.media.v1.playerStreamer.create();
@@ -282,8 +305,8 @@ export async function measureStart(opts: RunOptions): Promise<{ start: StartSamp
   let processorSid: string | undefined;
   let ended = false;
   const stop: { failed?: string } = {};
-  opts.setSid(undefined);
-  sampler.resetPeaks();
+  sampled?.setSid(undefined);
+  sampled?.sampler.resetPeaks();
   try {
     const t0 = performance.now();
     const t0Epoch = Date.now();
@@ -298,19 +321,19 @@ export async function measureStart(opts: RunOptions): Promise<{ start: StartSamp
     const processor = await creating;
     const createMs = performance.now() - t0;
     processorSid = processor.sid;
-    opts.setSid(processor.sid);
+    sampled?.setSid(processor.sid);
     const first = await playlist;
     const startedMs = await started;
-    const steady = opts.steadyMs > 0 ? await steadyWindow(opts, dir, t0) : undefined;
-    const stopMs = await endJob(server, processor.sid);
+    const steady = sampled && sampled.steadyMs > 0 ? await steadyWindow(sampled, dir, t0) : undefined;
+    const stopMs = await endJob(server, hosts, processor.sid);
     ended = true;
-    const log = milestones(server.stdout(), processor.sid, t0Epoch);
+    const log = milestones(hosts.log(), processor.sid, t0Epoch);
     return { start: { createMs, ...first, startedMs, stopMs, log }, ...(steady ? { steady } : {}) };
   } catch (err) {
     stop.failed ??= (err as Error).message;
     const processor = processorSid ? (await api(server, 'GET', `/v1/MediaProcessors/${processorSid}`).catch(() => undefined))?.json : undefined;
     // the server's last warnings and errors about this job (its log is JSON on stdout)
-    const logged = `${server.stdout()}\n${server.stderr()}`
+    const logged = `${hosts.log()}\n${server.stderr()}`
       .split('\n')
       .filter((l) => /"level":(40|50|60)/.test(l) && (!processorSid || l.includes(processorSid)));
     const tail = logged.slice(-3).map((l) => l.slice(0, 300));
@@ -320,7 +343,7 @@ export async function measureStart(opts: RunOptions): Promise<{ start: StartSamp
       { cause: err },
     );
   } finally {
-    if (processorSid && !ended) await endJob(server, processorSid).catch(() => undefined);
-    opts.setSid(undefined);
+    if (processorSid && !ended) await endJob(server, hosts, processorSid).catch(() => undefined);
+    sampled?.setSid(undefined);
   }
 }

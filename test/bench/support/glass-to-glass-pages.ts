@@ -4,14 +4,14 @@
  * `/sdk/player.mjs`, with the clock decoder on its video element).
  */
 import type { Browser, LoggedPage } from '../../e2e/support/browser.js';
-import { newPage } from '../../e2e/support/browser.js';
-import { SENDER_SCRIPT, VIEWER_DECODER_SCRIPT, type TileMapping } from './clock-pattern.js';
+import { newPage, pageLog } from '../../e2e/support/browser.js';
+import { DEFAULT_SENDER, senderScript, viewerDecoderScript, type SenderSize, type TileMapping } from './clock-pattern.js';
 
-/** Opens the clock sender and joins `token`'s room with its canvas + oscillator tracks. */
-export async function openClockSender(browser: Browser, base: string, token: string): Promise<LoggedPage> {
+/** Opens the clock sender and joins `token`'s room with its canvas (`sender`, 640x360 by default) + oscillator tracks. */
+export async function openClockSender(browser: Browser, base: string, token: string, sender: SenderSize = DEFAULT_SENDER): Promise<LoggedPage> {
   const page = await newPage(browser);
   await page.goto(`${base}/healthz`);
-  await page.evaluate(`(${SENDER_SCRIPT})(${JSON.stringify(token)})`);
+  await page.evaluate(`(${senderScript(sender)})(${JSON.stringify(token)})`);
   return page;
 }
 
@@ -20,7 +20,7 @@ export async function openClockSender(browser: Browser, base: string, token: str
  * become undefined, so a player default can be unset), play(), counts `rebuffering` events
  * and state changes, and starts the decoder.
  */
-const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composedWidth, videoProps) => {
+const viewerScript = (sender: SenderSize) => String.raw`async (token, hlsConfigJson, mappings, composedWidth, videoProps) => {
   const hlsConfig = JSON.parse(hlsConfigJson);
   for (const k of Object.keys(hlsConfig)) if (hlsConfig[k] === null) hlsConfig[k] = undefined;
   const { Player } = await import('/sdk/player.mjs');
@@ -39,7 +39,7 @@ const VIEWER_SCRIPT = String.raw`async (token, hlsConfigJson, mappings, composed
   Object.assign(video, videoProps);
   video.style.width = '640px';
   document.body.append(video);
-  (${VIEWER_DECODER_SCRIPT})(video, mappings, composedWidth);
+  (${viewerDecoderScript(sender)})(video, mappings, composedWidth);
   // every 250 ms: [wall ms, hls.js latency, target, buffered ahead, playback rate] (ONAIR_G2G_TRACE)
   // at each stall and each resume: [wall ms, event, currentTime, readyState, buffered ranges]
   window.__waits = [];
@@ -59,12 +59,29 @@ export async function openViewer(
   composedWidth: number,
   /** set on the player's <video> before it plays, e.g. {preservesPitch: false} */
   videoProps: Record<string, unknown> = {},
+  /** the clock sender's canvas the mappings were made for */
+  sender: SenderSize = DEFAULT_SENDER,
 ): Promise<LoggedPage> {
   const page = await newPage(browser);
   await page.goto(`${base}/healthz`);
   const args = [token, JSON.stringify(hlsConfig), mappings, composedWidth, videoProps].map((a) => JSON.stringify(a)).join(', ');
-  await page.evaluate(`(${VIEWER_SCRIPT})(${args})`);
+  await page.evaluate(`(${viewerScript(sender)})(${args})`);
   return page;
+}
+
+/** Waits until the viewer shows a frame whose clock decodes; fails with what it saw and its log. */
+export async function waitForClock(page: LoggedPage, name: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ViewerSnapshot | undefined;
+  while (Date.now() < deadline) {
+    last = await readViewer(page);
+    if (last.firstDecodedAt !== null) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `${name}: no decodable clock within ${timeoutMs / 1000} s (frames ${last?.frames}, undecoded ${last?.undecoded}, ` +
+      `states ${JSON.stringify(last?.states.map(([, s]) => s))}, errors ${JSON.stringify(last?.errors)})\n${pageLog(page)}`,
+  );
 }
 
 /** What a viewer page has seen so far. */

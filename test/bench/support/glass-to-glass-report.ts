@@ -29,10 +29,16 @@ export interface ReportInfo {
   notes: string[];
 }
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
-const sec = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : '–');
+/** The q-quantile of ascending `sorted` (NaN when empty). */
+export const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+export const sec = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : '–');
 
-function table(head: string[], rows: string[][]): string[] {
+/** The latencies (ms, ascending) of the frames a viewer displayed between `start` and `end` (wall ms). */
+export const windowLatencies = (snapshot: ViewerSnapshot, start: number, end: number) =>
+  snapshot.samples.filter(([at]) => at >= start && at <= end).map(([, l]) => l).sort((x, y) => x - y);
+
+/** A plain-text table, two spaces in, columns padded. */
+export function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')}`;
   return [line(head), `  ${widths.map((w) => '-'.repeat(w)).join('-|-')}`, ...rows.map(line)];
@@ -42,7 +48,7 @@ function row(r: ViewerRow): string[] {
   const a = r.after;
   const b = r.before;
   if (!a || !b) return [r.name, r.error ?? 'no data', '', '', '', '', '', '', '', '', '', ''];
-  const lat = a.samples.filter(([at]) => at >= r.windowStart && at <= r.windowEnd).map(([, l]) => l).sort((x, y) => x - y);
+  const lat = windowLatencies(a, r.windowStart, r.windowEnd);
   const frames = a.frames - b.frames;
   const undecoded = a.undecoded - b.undecoded;
   const stalls = a.states.filter(([at, s]) => at >= r.windowStart && at <= r.windowEnd && s === 'buffering').length;
