@@ -14,6 +14,10 @@ import type { PlayerStreamerError } from '../errors.js';
 import type { PartInfo, SegmentInfo } from './events.js';
 import { HlsPackager } from './packager.js';
 import { parseSnapshot } from './snapshot.js';
+import { RESUME_MARGIN } from './resume.js';
+
+/** the resumed packager's init: the first packager's one input, then the margin */
+const RESUMED_INIT = `init-${1 + RESUME_MARGIN.inputs}.mp4`;
 
 let root: string;
 /** 12 s of LL ffmpeg output: 2 s GOPs, a fragment (part) about every 0.2 s. */
@@ -88,10 +92,10 @@ describe('HlsPackager resume with real ffmpeg', () => {
     }
     for (const text of texts) for (const uri of partUris(text)) expect(oldOpen.has(uri), `${uri} of the dropped segment is listed`).toBe(false);
     // The first segment of the new packager carries the discontinuity and its own init section.
-    expect(second.segments[0]).toMatchObject({ sequence: snapshot.nextSequence, discontinuity: true, initUri: 'init-1.mp4' });
+    expect(second.segments[0]).toMatchObject({ sequence: snapshot.nextSequence, discontinuity: true, initUri: RESUMED_INIT });
     expect(second.segments.slice(1).every((s) => !s.discontinuity)).toBe(true);
-    // Part numbers go on after the part the old playlist hinted at: no name reused.
-    expect(second.parts[0]!.sequence).toBe(snapshot.nextPart + 1);
+    // Part numbers go on after the part the old playlist hinted at, and the margin: no name reused.
+    expect(second.parts[0]!.sequence).toBe(snapshot.nextPart + 1 + RESUME_MARGIN.parts);
     const hinted = /PRELOAD-HINT:TYPE=PART,URI="(part-\d+\.m4s)"/.exec(before)![1]!;
     expect(partNumber(hinted)).toBe(snapshot.nextPart);
 
@@ -102,7 +106,7 @@ describe('HlsPackager resume with real ffmpeg', () => {
     const listedDiscontinuities = parsed.segments.filter((s) => s.discontinuity).map((s) => s.sequence);
     if (parsed.mediaSequence > snapshot.nextSequence) expect([parsed.discontinuitySequence, listedDiscontinuities]).toEqual([1, []]);
     else expect([parsed.discontinuitySequence, listedDiscontinuities]).toEqual([0, [snapshot.nextSequence]]);
-    for (const s of parsed.segments) expect(s.map).toBe(s.sequence < snapshot.nextSequence ? 'init-0.mp4' : 'init-1.mp4');
+    for (const s of parsed.segments) expect(s.map).toBe(s.sequence < snapshot.nextSequence ? 'init-0.mp4' : RESUMED_INIT);
     const listedParts = partUris(final).map(partNumber);
     expect([...listedParts].sort((a, b) => a - b)).toEqual(listedParts);
 
@@ -116,7 +120,7 @@ describe('HlsPackager resume with real ffmpeg', () => {
     const listed = new Set(parsed.segments.map((s) => s.uri));
     const segFiles = [...now].filter((n) => n.startsWith('seg-'));
     expect(segFiles.filter((n) => !listed.has(n))).toHaveLength(OPTIONS.keepSegments);
-    expect([...now].filter((n) => n.startsWith('init-')).sort()).toEqual(parsed.segments[0]!.map === 'init-0.mp4' ? ['init-0.mp4', 'init-1.mp4'] : ['init-1.mp4']);
+    expect([...now].filter((n) => n.startsWith('init-')).sort()).toEqual(parsed.segments[0]!.map === 'init-0.mp4' ? ['init-0.mp4', RESUMED_INIT] : [RESUMED_INIT]);
 
     const readBack = await run(FFMPEG, ['-v', 'error', '-i', join(dir, 'index.m3u8'), '-c', 'copy', '-f', 'null', '-']);
     expect(readBack.code, readBack.stderr).toBe(0);

@@ -74,15 +74,16 @@ describe('HlsPackager resume', () => {
     }
     expect(all.map((s) => `${s.discontinuity ? '|' : ''}${s.sequence}@${s.initUri}`)).toEqual([
       '0@init-0.mp4', '1@init-0.mp4', '2@init-0.mp4',
-      '|3@init-1.mp4', '4@init-1.mp4', '5@init-1.mp4',
-      '|6@init-2.mp4', '7@init-2.mp4', '8@init-2.mp4',
+      // each packager skips RESUME_MARGIN.inputs (1) init numbers past its snapshot's
+      '|3@init-2.mp4', '4@init-2.mp4', '5@init-2.mp4',
+      '|6@init-4.mp4', '7@init-4.mp4', '8@init-4.mp4',
     ]);
     const dates = all.map((s) => s.programDateTime.getTime());
     expect([...dates].sort((a, b) => a - b)).toEqual(dates);
     // the window slid across the hand-overs exactly as within one packager
     const p = await playlist();
     expect([p.mediaSequence, p.discontinuitySequence, p.segments.map((s) => `${s.discontinuity ? '|' : ''}${s.sequence}`)]).toEqual([4, 1, ['4', '5', '|6', '7', '8']]);
-    expect(await names()).toEqual(['index.m3u8', 'init-1.mp4', 'init-2.mp4', 'packager.json', 'seg-3.m4s', 'seg-4.m4s', 'seg-5.m4s', 'seg-6.m4s', 'seg-7.m4s', 'seg-8.m4s']);
+    expect(await names()).toEqual(['index.m3u8', 'init-2.mp4', 'init-4.mp4', 'packager.json', 'seg-3.m4s', 'seg-4.m4s', 'seg-5.m4s', 'seg-6.m4s', 'seg-7.m4s', 'seg-8.m4s']);
     const { packager } = await open();
     await packager.finish();
     expect((await playlist()).ended).toBe(true);

@@ -357,10 +357,13 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
   }
 
   /**
-   * The playlist, after the snapshot that describes it (a resumable stream): a snapshot is
-   * never behind a playlist a viewer could have read. `nextPart`: the part it hints at.
+   * The playlist, then the snapshot that describes it (a resumable stream). The snapshot goes
+   * second so that it never delays what viewers wait for; a packager that dies between the
+   * two leaves a snapshot one write behind, which resume.ts's margins absorb. `nextPart`:
+   * the part it hints at.
    */
   async #writePlaylist(text: string, open: OpenSegment | undefined, nextPart: number): Promise<void> {
+    await this.#store.writeAtomic(PLAYLIST_FILE, text);
     if (this.#options.resume) {
       await this.#store.writeState(
         buildSnapshot({
@@ -376,7 +379,6 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
         }),
       );
     }
-    await this.#store.writeAtomic(PLAYLIST_FILE, text);
   }
 
   #renderPlaylist(ended: boolean, open?: OpenSegment, hintUri?: string): string {

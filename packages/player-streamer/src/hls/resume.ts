@@ -4,8 +4,12 @@
  *
  * - The window, media sequence and discontinuity sequence continue as listed.
  * - Part numbers continue after the hinted part (it may be stored already, and a viewer
- *   may hold its bytes from a preload hint): no part name is ever reused.
- * - Init numbers continue after every input the previous packager opened.
+ *   may hold its bytes from a preload hint), and after RESUME_MARGIN.parts more: the
+ *   snapshot is written just after its playlist (it never delays a playlist), so a packager
+ *   that died between the two listed a few parts the snapshot does not know. No part name
+ *   is ever reused; the numbers only need to be unique and rising, gaps are fine.
+ * - Init numbers continue after every input the previous packager opened, and one more (an
+ *   input opened after the last snapshot).
  * - The previous packager's unfinished segment is dropped: its parts and the hinted part
  *   are no longer listed, and are deleted once the segments listed at resume have expired
  *   (a viewer holding the older playlist may still ask for them until then).
@@ -17,6 +21,9 @@ import { partFileName } from './files.js';
 import type { OpenSegment, PlaylistSegment } from './playlist.js';
 import { SNAPSHOT_VERSION, fromSnapshotSegment, toSnapshotSegment, type PackagerSnapshot } from './snapshot.js';
 import type { WindowState } from './window.js';
+
+/** How far a resumed packager's numbers skip past the snapshot's (see above). */
+export const RESUME_MARGIN = { parts: 16, inputs: 1 } as const;
 
 export interface ResumePoint {
   readonly window: WindowState;
@@ -50,8 +57,8 @@ export function resumePoint(snapshot: PackagerSnapshot): ResumePoint {
       discontinuitySequence: snapshot.discontinuitySequence,
       nextSequence: snapshot.nextSequence,
     },
-    firstPart: snapshot.nextPart + 1,
-    firstInput: snapshot.nextInput,
+    firstPart: snapshot.nextPart + 1 + RESUME_MARGIN.parts,
+    firstInput: snapshot.nextInput + RESUME_MARGIN.inputs,
     inits: snapshot.inits,
     clockEndMs: snapshot.clockEndMs,
     orphans,

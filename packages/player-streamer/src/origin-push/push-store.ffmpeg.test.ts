@@ -170,7 +170,7 @@ describe('HttpPushStore → origin → viewer', () => {
     await second.packager.finish();
     expect(second.errors).toEqual([]);
     const { parsed } = await expectComplete(streamerSid);
-    expect(second.segments[0]).toMatchObject({ sequence: first.segments.length, discontinuity: true, initUri: 'init-1.mp4' });
+    expect(second.segments[0]).toMatchObject({ sequence: first.segments.length, discontinuity: true, initUri: 'init-2.mp4' }); // init-1 skipped: resume's margin
     expect(parsed.segments.at(-1)!.sequence).toBe(second.segments.at(-1)!.sequence);
     const resumedAt = first.segments.length;
     if (parsed.mediaSequence > resumedAt) expect(parsed.discontinuitySequence).toBe(1); // the discontinuity left the window
