@@ -377,6 +377,7 @@ export class HlsPackager extends TypedEmitter<HlsPackagerEvents> {
           orphans: this.#orphans?.names ?? [],
           clockEndMs: this.#clock.endMs,
         }),
+        { segmentEnd: open === undefined },
       );
     }
   }

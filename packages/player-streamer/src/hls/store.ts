@@ -23,7 +23,11 @@ export interface PackagerStore {
   /** The snapshot the last packager of this stream wrote; undefined when there is none. */
   readState(): Promise<PackagerSnapshot | undefined>;
   /** Replaces the snapshot (as atomically as a file). */
-  writeState(snapshot: PackagerSnapshot): Promise<void>;
+  /**
+   * `segmentEnd`: written with the playlist that completed a segment (else after a part): a
+   * store may send part-time snapshots less often (resume.ts's margins allow a few parts of lag).
+   */
+  writeState(snapshot: PackagerSnapshot, opts?: { segmentEnd?: boolean }): Promise<void>;
   /** Everything written so far is stored (or given up on); nothing is written after. Idempotent. */
   close(): Promise<void>;
 }

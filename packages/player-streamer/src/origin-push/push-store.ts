@@ -43,6 +43,8 @@ export interface HttpPushStoreOptions {
   closeTimeoutMs?: number;
   /** `readState()` keeps trying this long while the origin is away, ms (default 15 000). */
   readTimeoutMs?: number;
+  /** A snapshot taken within a segment is sent at most this often, ms (default 1000); one at a segment's end at once. */
+  snapshotIntervalMs?: number;
   /** An http.Agent shared by the worker's stores (keep-alive); default: one per store. */
   agent?: Agent;
 }
@@ -55,6 +57,7 @@ export const HTTP_PUSH_STORE_DEFAULTS = {
   requestTimeoutMs: 10_000,
   closeTimeoutMs: 10_000,
   readTimeoutMs: 15_000,
+  snapshotIntervalMs: 1_000,
 } as const;
 
 export type HttpPushStoreEvents = {
@@ -81,6 +84,9 @@ export class HttpPushStore extends TypedEmitter<HttpPushStoreEvents> implements 
   #downSince: number | undefined;
   #failure: PlayerStreamerError | undefined;
   #closed = false;
+  /** a snapshot taken within a segment, sent at most every snapshotIntervalMs (the newest) */
+  #pendingSnapshot: string | undefined;
+  #snapshotTimer: NodeJS.Timeout | undefined;
   #idleWaiters: Array<() => void> = [];
   #wakeRetry: (() => void) | undefined;
 
@@ -129,8 +135,35 @@ export class HttpPushStore extends TypedEmitter<HttpPushStoreEvents> implements 
     this.#start();
   }
 
-  writeState(snapshot: PackagerSnapshot): Promise<void> {
-    return this.writeAtomic(SNAPSHOT_FILE, serializeSnapshot(snapshot));
+  /**
+   * The snapshot goes to the origin at once when a segment was completed (`segmentEnd`); one
+   * taken within a segment (after each part) at most every snapshotIntervalMs,
+   * the newest only: a third of the requests per part otherwise, for a file only a hand-over
+   * reads. A packager that dies meanwhile leaves a snapshot a few parts behind, which
+   * resume.ts's margins absorb (RESUME_MARGIN.parts is more than a segment's parts).
+   */
+  writeState(snapshot: PackagerSnapshot, opts: { segmentEnd?: boolean } = {}): Promise<void> {
+    const text = serializeSnapshot(snapshot);
+    if (opts.segmentEnd !== false) {
+      this.#dropPendingSnapshot();
+      return this.writeAtomic(SNAPSHOT_FILE, text);
+    }
+    this.#check(SNAPSHOT_FILE);
+    this.#pendingSnapshot = text;
+    this.#snapshotTimer ??= setTimeout(() => this.#sendPendingSnapshot(), this.#opts.snapshotIntervalMs);
+    return Promise.resolve();
+  }
+
+  #sendPendingSnapshot(): void {
+    const text = this.#pendingSnapshot;
+    this.#dropPendingSnapshot();
+    if (text !== undefined && !this.#failure && !this.#closed) void this.writeAtomic(SNAPSHOT_FILE, text).catch(() => undefined);
+  }
+
+  #dropPendingSnapshot(): void {
+    clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = undefined;
+    this.#pendingSnapshot = undefined;
   }
 
   /** The snapshot on the origin; waits (up to readTimeoutMs) while the origin is away. */
@@ -160,6 +193,7 @@ export class HttpPushStore extends TypedEmitter<HttpPushStoreEvents> implements 
 
   /** Resolves when everything queued so far reached the origin (or the store stopped). */
   flushed(): Promise<void> {
+    if (this.#pendingSnapshot !== undefined && !this.#closed) this.#sendPendingSnapshot();
     if (this.#queue.length === 0 || this.#failure || this.#pump === undefined) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -167,6 +201,7 @@ export class HttpPushStore extends TypedEmitter<HttpPushStoreEvents> implements 
   /** Sends what is queued (up to closeTimeoutMs), then stops; later writes reject. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#pendingSnapshot !== undefined) this.#sendPendingSnapshot();
     this.#closed = true;
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.#opts.closeTimeoutMs).unref());
     await Promise.race([this.flushed(), timeout]);

@@ -20,15 +20,27 @@ export interface ReceiveOptions {
 }
 
 let tempCounter = 0;
+/** directories known to exist (a stream's directory gets a file five times a second: one mkdir is enough) */
+const made = new Set<string>();
+const MADE_MAX = 10_000;
 
 /** Stores the body of `req` as `<dir>/<name>`; resolves with its size. Rejects with an OriginRefusal. */
 export async function receiveFile(req: IncomingMessage, dir: string, name: string, options: ReceiveOptions): Promise<number> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > options.maxBytes) throw OriginRefusal.tooLarge(options.maxBytes);
-  await mkdir(dir, { recursive: true });
+  if (!made.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    if (made.size >= MADE_MAX) made.clear();
+    made.add(dir);
+  }
   tempCounter += 1;
   const temp = join(dir, `.${name}.${process.pid}.${tempCounter}.tmp`);
-  const file = await open(temp, 'wx');
+  const file = await open(temp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    // the directory went meanwhile (retention removed an ended stream): made again
+    await mkdir(dir, { recursive: true });
+    return open(temp, 'wx');
+  });
   let stored = false;
   try {
     const size = await readBody(req, options, async (chunk) => {
