@@ -22,6 +22,9 @@ export interface RedisDispatcherOptions extends QueueOptions {
   log?: JobLogger;
 }
 
+/** A Redis URL fit for a message: its password never is. */
+const withoutPassword = (url: string) => url.replace(/^(\w+:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+
 /** states in which a job still has a future (BullMQ's names) */
 const LIVE_STATES = new Set(['active', 'waiting', 'wait', 'prioritized', 'delayed', 'waiting-children']);
 const WAITING_STATES = new Set(['waiting', 'wait', 'prioritized', 'delayed']);
@@ -77,7 +80,7 @@ export class RedisDispatcher implements JobDispatcher, HandleControls {
       await reader.start();
     } catch (err) {
       await self.close();
-      throw new MediaProcessorError('ERR_STOPPED', `media job queue: Redis at ${settings.redisUrl} is unavailable: ${(err as Error).message}`, { cause: err });
+      throw new MediaProcessorError('ERR_STOPPED', `media job queue: Redis at ${withoutPassword(settings.redisUrl)} is unavailable: ${(err as Error).message}`, { cause: err });
     }
     return self;
   }
