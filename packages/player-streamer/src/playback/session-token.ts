@@ -51,8 +51,10 @@ export class SessionTokens {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) return undefined;
     const dot = token.indexOf('.');
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    if (given.length !== MAC_BYTES || !timingSafeEqual(given, this.#mac(payload))) return undefined;
+    const mac = token.slice(dot + 1);
+    const given = Buffer.from(mac, 'base64url');
+    // only the spelling that was issued: decoding ignores the last character's low bits
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== mac || !timingSafeEqual(given, this.#mac(payload))) return undefined;
     let parsed: unknown;
     try {
       parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
